@@ -1,0 +1,129 @@
+"""The effective settings: one frozen dataclass per section, built from checked values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from deskterm.keymap import BY_ID
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSection:
+    """``[agent]``: who is logging, and in which zone."""
+
+    name: str
+    timezone: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The agent's zone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSection:
+    """``[database]``: the SQLAlchemy URL of the desk."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpSection:
+    """``[follow_up]``: how due expressions are read and offered."""
+
+    default_hour: int
+    quick: tuple[str, ...]
+    allow_past: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MoodSection:
+    """``[mood]``: the names of levels 1..5."""
+
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSection:
+    """``[queue]``: who is at risk and the order of the queue's groups."""
+
+    quiet_days: int
+    bad_mood_max: int
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UISection:
+    """``[ui]``: the look and the refresh interval."""
+
+    theme: str
+    refresh_seconds: float
+
+
+_SECTION_TYPES = {
+    "agent": AgentSection,
+    "database": DatabaseSection,
+    "follow_up": FollowUpSection,
+    "mood": MoodSection,
+    "queue": QueueSection,
+    "ui": UISection,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every effective setting, and where each came from.
+
+    ``keys`` holds only the remapped commands (command id → keys); ``sources`` maps
+    every dotted key (``"queue.order"``, ``"keys.quit"``) to "default", a file path,
+    ``"env DESKTERM_..."`` or a flag such as ``"--db"``.
+    """
+
+    agent: AgentSection
+    database: DatabaseSection
+    follow_up: FollowUpSection
+    mood: MoodSection
+    queue: QueueSection
+    ui: UISection
+    personal_path: Path
+    team_path: Path | None = None
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def mood_label(self, level: int) -> str:
+        """The label of mood level 1..5 ("very upset" … "delighted")."""
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+            raise ValueError(f"mood level must be 1 to 5, not {level!r}")
+        return self.mood.labels[level - 1]
+
+    def value(self, dotted: str) -> object:
+        """The effective value of ``"section.name"``; ``"keys.<id>"`` gives the keys."""
+        section, _, name = dotted.partition(".")
+        if section == "keys":
+            return list(self.keys.get(name) or BY_ID[name].keys)
+        return getattr(getattr(self, section), name)
+
+
+def build_settings(
+    values: Mapping[str, object],
+    keys: dict[str, list[str]],
+    sources: dict[str, str],
+    personal_path: Path,
+    team_path: Path | None,
+) -> Settings:
+    """A Settings from checked values keyed by dotted name."""
+    sections = {}
+    for section, kind in _SECTION_TYPES.items():
+        prefix = f"{section}."
+        fields = {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+        sections[section] = kind(**fields)
+    return Settings(
+        **sections,
+        keys=keys,
+        sources=sources,
+        personal_path=personal_path,
+        team_path=team_path,
+    )

@@ -1,0 +1,122 @@
+"""The stored data, people first.
+
+A person has a profile and an append-only timeline (``Entry``); follow-ups and moods
+are their own rows because they have state (done or not) and levels. ``Person`` also
+carries a compact attention summary (``s_*`` columns, epoch seconds) that every write
+refreshes, so the queue can be ordered without reading anybody's timeline. ``Change``
+is a feed of which people changed, polled by every open desk to stay in sync.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from deskterm.storage.types import UTCDateTime
+
+PACES = ("unhurried", "normal", "brisk")
+ENTRY_KINDS = ("contact", "note", "mood", "follow_up", "done", "edit", "merge", "created")
+
+
+def _time(index: bool = False, nullable: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _epoch() -> Column:
+    return Column(BigInteger, nullable=True)
+
+
+class Person(SQLModel, table=True):
+    """Someone we serve: a customer or a colleague from another department."""
+
+    __tablename__ = "person"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids of erased people are never reused
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(Text, unique=True, nullable=True))
+    phone: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    company: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    internal: bool = False
+    pace: str = Field(default="normal", sa_column=Column(Text, nullable=False, default="normal"))
+    channel: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    language: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    timezone: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    matters: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    version: int = 1
+    created_at: datetime = Field(sa_column=_time())
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_time())
+    updated_by: str = Field(sa_column=Column(Text, nullable=False))
+    # Attention summary, derived from the rows below; epoch seconds (UTC).
+    s_mood_level: int | None = None
+    s_mood_at: int | None = Field(default=None, sa_column=_epoch())
+    s_next_due: int | None = Field(default=None, sa_column=_epoch())
+    s_open_follow_ups: int = 0
+    s_last_contact: int | None = Field(default=None, sa_column=_epoch())
+    s_last_done: int | None = Field(default=None, sa_column=_epoch())
+    s_problem_at: int | None = Field(default=None, sa_column=_epoch())
+    s_last_activity: int | None = Field(default=None, sa_column=_epoch())
+    s_notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Entry(SQLModel, table=True):
+    """One line of a person's timeline. Never updated, never deleted (except erase)."""
+
+    __tablename__ = "entry"
+    __table_args__ = (Index("ix_entry_person_at", "person_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    at: datetime = Field(sa_column=_time())
+    agent: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    channel: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    data: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    follow_up_id: int | None = Field(default=None, foreign_key="follow_up.id")
+
+
+class FollowUp(SQLModel, table=True):
+    """A promise to come back to someone, visible until done with an outcome."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_person_open", "person_id", "done_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    due_at: datetime = Field(sa_column=_time())
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    agent: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=_time())
+    done_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    done_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    outcome: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Mood(SQLModel, table=True):
+    """How a person felt, on a scale 1 (very upset) to 5 (delighted), and why."""
+
+    __tablename__ = "mood"
+    __table_args__ = (Index("ix_mood_person_at", "person_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    level: int
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    agent: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(sa_column=_time())
+
+
+class Change(SQLModel, table=True):
+    """Which person changed (or was erased); open desks poll this to stay current."""
+
+    __tablename__ = "change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    op: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime = Field(sa_column=_time())

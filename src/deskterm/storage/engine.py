@@ -1,0 +1,114 @@
+"""Build the SQLAlchemy engine from the configured URL — nothing at import time.
+
+SQLite (the default) gets WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE``
+for writes: pysqlite's default deferred transactions silently lose concurrent
+read-modify-write updates. PostgreSQL is reached through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from deskterm.errors import StorageError
+
+WRITE_OPTION = "deskterm_write"
+SQLITE_BUSY_MS = 15_000
+
+
+def parse_url(raw: str) -> URL:
+    """Parse and check a database URL, or raise StorageError naming what is wrong."""
+    raw = raw.strip()
+    if not raw:
+        raise StorageError("database URL is empty (set [database] url or --db)")
+    try:
+        url = make_url(raw)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise StorageError(
+            f"bad database URL {_hide_password(raw)!r}: expected e.g. sqlite:///path/desk.db or "
+            "postgresql+psycopg://user@host/db"
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        # psycopg 3 is what we install; plain postgresql:// would mean psycopg2.
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if url.get_driver_name() not in ("pysqlite",):
+            url = url.set(drivername="sqlite")
+        return url
+    raise StorageError(
+        f"unsupported database {backend!r} in {safe_url(url)}: use sqlite:/// or postgresql+psycopg://"
+    )
+
+
+def safe_url(url: URL | str) -> str:
+    """The URL with any password hidden, for messages and the header."""
+    if isinstance(url, str):
+        try:
+            url = make_url(url)
+        except (ArgumentError, ValueError):
+            return "<unparseable URL>"
+    return url.render_as_string(hide_password=True)
+
+
+def _hide_password(raw: str) -> str:
+    """Mask ``user:secret@`` in a URL too broken to parse."""
+    head, at, host = raw.rpartition("@")
+    scheme, sep, userinfo = head.rpartition("://")
+    if not at or ":" not in userinfo:
+        return raw
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}"
+
+
+def make_engine(raw_url: str) -> Engine:
+    """An engine for the URL, tuned for its backend."""
+    url = parse_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
+    )
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        raise StorageError("an in-memory SQLite database cannot be shared; give a file path")
+    path = Path(database).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder for {path}: {exc.strerror}") from None
+    url = url.set(database=str(path))
+    engine = create_engine(
+        url,
+        poolclass=NullPool,
+        connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, marked so that SQLite takes the write lock at BEGIN."""
+    return engine.execution_options(**{WRITE_OPTION: True})
