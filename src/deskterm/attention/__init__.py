@@ -1,0 +1,1 @@
+"""The attention queue's implementation; import it from ``deskterm.queue``."""

@@ -1,0 +1,159 @@
+"""Everyone, in memory, for the screen: the attention queue and the search index.
+
+Loaded once from the compact summaries (no timelines), then kept current from the
+shared change feed, so another agent's work shows up without a reload. Thread-safe:
+the TUI calls it only from worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from deskterm.clock import utcnow
+from deskterm.queue import Queue, QueueRow, QueueSettings, Summary, SummaryTable, order_queue
+from deskterm.search import SearchDoc, SearchIndex, SearchResult
+from deskterm.services.desk import Desk
+from deskterm.services.validate import decode_tags
+from deskterm.services.views import ChangeBatch
+
+
+def search_doc(row: tuple[Any, ...]) -> SearchDoc:
+    """A search document from a ``Reads.search_rows`` tuple."""
+    pid, name, email, company, phone, tags, matters, notes = row
+    return SearchDoc(
+        id=pid,
+        name=name,
+        email=email or "",
+        company=company,
+        phone=phone,
+        tags=" ".join(decode_tags(tags)),
+        matters=matters,
+        notes=notes,
+    )
+
+
+class Directory:
+    """The queue and search over everyone, kept in step with the database."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        tz: ZoneInfo,
+        queue_settings: QueueSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.desk = desk
+        self.tz = tz
+        self.settings = queue_settings or QueueSettings()
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._table = SummaryTable.from_rows([])
+        self._index: SearchIndex | None = None
+        self._index_stale: set[int] = set()
+        self._index_building = False
+        self._queue: Queue | None = None
+        self._queue_minute = -1
+
+    # -- loading ----------------------------------------------------------------------
+    def load(self) -> Queue:
+        """Read everyone's summary and order the queue (fast: no timelines, no index)."""
+        self.desk.poll_changes()  # start the feed first: nothing between is missed
+        rows = self.desk.summary_rows()
+        table = SummaryTable.from_columns(*_columns(rows, 10))
+        with self._lock:
+            self._table = table
+            self._queue = None
+        return self.queue()
+
+    def build_index(self) -> None:
+        """Build the search index (seconds at a million people: run it in a worker)."""
+        with self._lock:
+            self._index_building = True
+            self._index_stale.clear()
+        index = SearchIndex.build(search_doc(r) for r in self.desk.search_rows())
+        with self._lock:
+            stale = set(self._index_stale)
+            self._index = index
+            self._index_building = False
+            self._index_stale.clear()
+        if stale:
+            self._refresh_index(stale)
+
+    @property
+    def index_ready(self) -> bool:
+        return self._index is not None
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    # -- queue and search -------------------------------------------------------------
+    def queue(self) -> Queue:
+        """The current attention order (recomputed after changes and every minute)."""
+        now = int(self.clock().timestamp())
+        with self._lock:
+            if self._queue is None or now // 60 != self._queue_minute:
+                self._queue = order_queue(self._table, now=now, tz=self.tz, settings=self.settings)
+                self._queue_minute = now // 60
+            return self._queue
+
+    def row_for(self, person_id: int) -> QueueRow | None:
+        """The queue row (name, mood, reason) of one person, wherever they are."""
+        queue = self.queue()
+        position = queue.position_of(person_id)
+        return None if position is None else queue.row(position)
+
+    def search(
+        self, query: str, *, limit: int = 200, cancelled: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Best matches first; ties broken by the attention order."""
+        if self._index is None:
+            self.build_index()
+        assert self._index is not None
+        rank = self.queue().rank_by_id
+        return self._index.search(query, limit=limit, rank_by_id=rank, cancelled=cancelled)
+
+    # -- staying current --------------------------------------------------------------
+    def sync(self) -> ChangeBatch:
+        """Apply everything changed in the database (by anyone) since the last sync."""
+        batch = self.desk.poll_changes()
+        if batch:
+            self.apply(batch)
+        return batch
+
+    def apply(self, batch: ChangeBatch) -> None:
+        """Reload the changed people's summaries; forget the erased ones."""
+        rows = self.desk.summary_rows(sorted(batch.changed)) if batch.changed else []
+        with self._lock:
+            for pid in batch.erased:
+                self._table.remove(pid)
+            for row in rows:
+                self._table.upsert(Summary(*row))
+            self._queue = None
+        self._refresh_index(set(batch.changed) | set(batch.erased))
+
+    def _refresh_index(self, ids: Iterable[int]) -> None:
+        ids = set(ids)
+        with self._lock:
+            if self._index_building:
+                self._index_stale |= ids
+                return
+            if self._index is None or not ids:
+                return
+        found = {r[0]: r for r in self.desk.search_rows(sorted(ids))}
+        with self._lock:
+            for pid in ids:
+                if pid in found:
+                    self._index.upsert(search_doc(found[pid]))
+                else:
+                    self._index.remove(pid)
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[Any]:
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(col) for col in zip(*rows, strict=True)]

@@ -1,0 +1,32 @@
+"""The attention queue: who needs attention first, and why (PRODUCT.md, ideas 4 and 5).
+
+Pure domain code (numpy, no Textual, no database). The storage layer builds a
+``SummaryTable`` of everyone's ``Summary`` and keeps it current with ``upsert`` and
+``remove``; ``order_queue`` turns it into an immutable ``Queue`` whose reasons are made
+only for the rows shown. The implementation lives in ``deskterm.attention``.
+"""
+
+from deskterm.attention.order import (
+    CATEGORIES,
+    MOOD_LABELS,
+    NOT_QUEUED,
+    Queue,
+    QueueRow,
+    QueueSettings,
+    mood_mark,
+    order_queue,
+)
+from deskterm.attention.table import Summary, SummaryTable
+
+__all__ = [
+    "CATEGORIES",
+    "MOOD_LABELS",
+    "NOT_QUEUED",
+    "Queue",
+    "QueueRow",
+    "QueueSettings",
+    "Summary",
+    "SummaryTable",
+    "mood_mark",
+    "order_queue",
+]

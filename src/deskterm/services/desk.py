@@ -1,0 +1,356 @@
+"""The desk service: the one API the TUI and the CLI both call.
+
+Every write is one transaction that locks the person it touches (``BEGIN IMMEDIATE``
+on SQLite, ``SELECT … FOR UPDATE`` on PostgreSQL), appends to the timeline, refreshes
+the person's attention summary and records a change for other desks to pick up.
+Edits quote the version the agent saw; a stale edit raises ``Conflict``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from deskterm.clock import utcnow
+from deskterm.errors import Conflict, InvalidInput, NotFound, StorageError
+from deskterm.models import Change, Entry, FollowUp, Mood, Person
+from deskterm.services import validate as v
+from deskterm.services.reads import Reads, record_of
+from deskterm.services.summary import refresh_summary
+from deskterm.services.views import PROFILE_FIELDS, FollowUpView, PersonRecord
+from deskterm.storage.engine import writer
+
+
+class Desk(Reads):
+    """Reads and writes for one agent on one database."""
+
+    def __init__(self, engine: Engine, agent: str, clock: Callable[[], datetime] = utcnow):
+        super().__init__(engine)
+        self.agent = agent
+        self.clock = clock
+        self._writer = writer(engine)
+
+    # -- plumbing ---------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise StorageError(_operational_message(exc)) from None
+
+    def _lock(self, session: Session, person_id: int) -> Person:
+        person = (
+            session.execute(select(Person).where(Person.id == person_id).with_for_update())
+            .scalars()
+            .first()
+        )
+        if person is None:
+            raise NotFound(f"no person with id {person_id}")
+        return person
+
+    def _append(
+        self,
+        session: Session,
+        person: Person,
+        kind: str,
+        text: str = "",
+        *,
+        channel: str = "",
+        data: Mapping[str, Any] | None = None,
+        follow_up_id: int | None = None,
+        at: datetime | None = None,
+    ) -> Entry:
+        entry = Entry(
+            person_id=person.id,
+            at=at or self.clock(),
+            agent=self.agent,
+            kind=kind,
+            channel=channel,
+            text=text,
+            data=json.dumps(data, ensure_ascii=False) if data else "",
+            follow_up_id=follow_up_id,
+        )
+        session.add(entry)
+        return entry
+
+    def _finish(self, session: Session, person: Person) -> None:
+        session.flush()
+        refresh_summary(session, person)
+        session.add(Change(person_id=person.id, op="upsert", at=self.clock()))
+
+    # -- people -----------------------------------------------------------------------
+    def add_person(self, values: Mapping[str, Any]) -> PersonRecord:
+        """Add someone new; ``values`` holds profile fields (name required)."""
+        fields = v.clean_profile(values)
+        now = self.clock()
+        tags = fields.pop("tags", [])
+        try:
+            with self._write() as session:
+                self._check_email_free(session, fields.get("email"), None)
+                person = Person(
+                    **fields,
+                    tags=v.encode_tags(tags),
+                    created_at=now,
+                    created_by=self.agent,
+                    updated_at=now,
+                    updated_by=self.agent,
+                )
+                session.add(person)
+                session.flush()
+                self._append(session, person, "created", f"added {person.name}")
+                self._finish(session, person)
+                return record_of(person)
+        except IntegrityError:  # another desk took the email between check and commit
+            raise self._email_taken(fields.get("email")) from None
+
+    def edit_person(
+        self, person_id: int, expected_version: int, changes: Mapping[str, Any]
+    ) -> PersonRecord:
+        """Change profile fields if nobody else changed the person since ``expected_version``."""
+        fields = v.clean_profile(changes, partial=True)
+        if "tags" in fields:
+            fields["tags"] = v.encode_tags(fields["tags"])
+        try:
+            return self._edit(person_id, expected_version, fields)
+        except IntegrityError:  # another desk took the email between check and commit
+            raise self._email_taken(fields.get("email")) from None
+
+    def _edit(self, person_id: int, expected_version: int, fields: dict[str, Any]) -> PersonRecord:
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            if person.version != expected_version:
+                raise self._conflict(session, person, expected_version)
+            diff = {
+                k: (getattr(person, k), new)
+                for k, new in fields.items()
+                if getattr(person, k) != new
+            }
+            if not diff:
+                return record_of(person)
+            if "email" in diff:
+                self._check_email_free(session, fields["email"], person.id)
+            for name, (_old, new) in diff.items():
+                setattr(person, name, new)
+            person.version += 1
+            person.updated_at = self.clock()
+            person.updated_by = self.agent
+            shown = {k: [_plain(k, old), _plain(k, new)] for k, (old, new) in diff.items()}
+            self._append(
+                session,
+                person,
+                "edit",
+                "changed " + ", ".join(diff),
+                data={"version": person.version, "changes": shown},
+            )
+            self._finish(session, person)
+            return record_of(person)
+
+    def _check_email_free(self, session: Session, email: str | None, own_id: int | None) -> None:
+        if not email:
+            return
+        other = session.execute(select(Person.id, Person.name).where(Person.email == email)).first()
+        if other is not None and other[0] != own_id:
+            raise InvalidInput(f"email: {email} is already used by {other[1]} (id {other[0]})")
+
+    def _email_taken(self, email: str | None) -> InvalidInput:
+        owner = self._run(
+            lambda s: s.execute(select(Person.id, Person.name).where(Person.email == email)).first()
+        )
+        who = f" by {owner[1]} (id {owner[0]})" if owner else ""
+        return InvalidInput(f"email: {email} is already used{who}")
+
+    def _conflict(self, session: Session, person: Person, seen: int) -> Conflict:
+        edits = (
+            session.execute(
+                select(Entry)
+                .where(Entry.person_id == person.id, Entry.kind == "edit")
+                .order_by(Entry.id.desc())
+                .limit(20)
+            )
+            .scalars()
+            .all()
+        )
+        lines = []
+        for entry in reversed(edits):
+            data = json.loads(entry.data or "{}")
+            if data.get("version", 0) <= seen:
+                continue
+            for name, (old, new) in data.get("changes", {}).items():
+                lines.append(f"{entry.agent} changed {name}: {old!r} → {new!r}")
+        who = person.updated_by
+        summary = "; ".join(lines) if lines else f"{who} changed this person"
+        return Conflict(
+            f"{person.name} was changed by {who} while you were editing "
+            f"({summary}); nothing was saved — reload and try again",
+            lines,
+        )
+
+    # -- timeline ---------------------------------------------------------------------
+    def log_note(self, person_id: int, text: str) -> None:
+        text = v.required_text(text, "note")
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            self._append(session, person, "note", text)
+            self._finish(session, person)
+
+    def log_contact(self, person_id: int, channel: str, text: str) -> None:
+        channel = v.required_text(channel, "channel")
+        text = v.required_text(text, "summary")
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            self._append(session, person, "contact", text, channel=channel)
+            self._finish(session, person)
+
+    def log_mood(self, person_id: int, level: int, note: str = "") -> None:
+        level = v.clean_level(level)
+        note = v.clean_text(note, "mood note").strip()
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            now = self.clock()
+            session.add(Mood(person_id=person.id, level=level, note=note, agent=self.agent, at=now))
+            self._append(session, person, "mood", note, data={"level": level}, at=now)
+            self._finish(session, person)
+
+    def log_follow_up(self, person_id: int, due_at: datetime, note: str) -> FollowUpView:
+        if due_at.tzinfo is None:
+            raise InvalidInput("follow-up: the due time needs a time zone")
+        note = v.clean_text(note, "follow-up note").strip()
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            now = self.clock()
+            follow_up = FollowUp(
+                person_id=person.id, due_at=due_at, note=note, agent=self.agent, created_at=now
+            )
+            session.add(follow_up)
+            session.flush()
+            self._append(
+                session,
+                person,
+                "follow_up",
+                note,
+                follow_up_id=follow_up.id,
+                data={"due": due_at.isoformat()},
+                at=now,
+            )
+            self._finish(session, person)
+            return _follow_up_view(follow_up)
+
+    def complete_follow_up(
+        self, person_id: int, outcome: str = "", follow_up_id: int | None = None
+    ) -> FollowUpView:
+        """Mark a follow-up done (the earliest open one unless ``follow_up_id`` is given)."""
+        outcome = v.clean_text(outcome, "outcome").strip()
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            query = select(FollowUp).where(
+                FollowUp.person_id == person.id, FollowUp.done_at.is_(None)
+            )
+            if follow_up_id is not None:
+                query = query.where(FollowUp.id == follow_up_id)
+            follow_up = (
+                session.execute(
+                    query.order_by(FollowUp.due_at, FollowUp.id).limit(1).with_for_update()
+                )
+                .scalars()
+                .first()
+            )
+            if follow_up is None:
+                raise InvalidInput(f"{person.name} has no open follow-up to mark done")
+            now = self.clock()
+            follow_up.done_at, follow_up.done_by, follow_up.outcome = now, self.agent, outcome
+            session.add(follow_up)
+            self._append(
+                session,
+                person,
+                "done",
+                outcome,
+                follow_up_id=follow_up.id,
+                data={"note": follow_up.note},
+                at=now,
+            )
+            self._finish(session, person)
+            return _follow_up_view(follow_up)
+
+    # -- merge and erase --------------------------------------------------------------
+    def merge(self, keep_id: int, other_id: int) -> PersonRecord:
+        """Fold ``other`` into ``keep``: history, follow-ups and moods move; nothing is lost."""
+        if keep_id == other_id:
+            raise InvalidInput("merge: cannot merge a person into themselves")
+        with self._write() as session:
+            first, second = sorted((keep_id, other_id))
+            locked = {first: self._lock(session, first), second: self._lock(session, second)}
+            keep, other = locked[keep_id], locked[other_id]
+            old = {k: _plain(k, getattr(other, k)) for k in PROFILE_FIELDS}
+            filled = {}
+            for name in PROFILE_FIELDS:
+                mine, theirs = getattr(keep, name), getattr(other, name)
+                if name == "tags":
+                    merged = list(dict.fromkeys(v.decode_tags(mine) + v.decode_tags(theirs)))
+                    if merged != list(v.decode_tags(mine)):
+                        filled[name] = v.encode_tags(merged)
+                elif name not in ("name", "internal", "pace") and not mine and theirs:
+                    filled[name] = theirs
+            for model in (Entry, FollowUp, Mood):
+                session.execute(
+                    update(model).where(model.person_id == other_id).values(person_id=keep_id)
+                )
+            session.delete(other)
+            session.flush()
+            for name, value in filled.items():
+                setattr(keep, name, value)
+            keep.version += 1
+            keep.updated_at, keep.updated_by = self.clock(), self.agent
+            self._append(
+                session,
+                keep,
+                "merge",
+                f"merged {other.name} (id {other_id}) into this person",
+                data={"merged_id": other_id, "profile": old, "filled": sorted(filled)},
+            )
+            self._finish(session, keep)
+            session.add(Change(person_id=other_id, op="delete", at=self.clock()))
+            return record_of(keep)
+
+    def erase(self, person_id: int) -> str:
+        """Delete a person and everything about them (a request to be forgotten)."""
+        with self._write() as session:
+            person = self._lock(session, person_id)
+            name = person.name
+            for model in (Entry, Mood, FollowUp):
+                session.execute(delete(model).where(model.person_id == person_id))
+            session.delete(person)
+            session.add(Change(person_id=person_id, op="delete", at=self.clock()))
+            return name
+
+
+def _plain(name: str, value: Any) -> Any:
+    return list(v.decode_tags(value)) if name == "tags" and isinstance(value, str) else value
+
+
+def _follow_up_view(f: FollowUp) -> FollowUpView:
+    return FollowUpView(
+        id=f.id or 0,
+        person_id=f.person_id,
+        due_at=f.due_at,
+        note=f.note,
+        agent=f.agent,
+        created_at=f.created_at,
+        done_at=f.done_at,
+        done_by=f.done_by,
+        outcome=f.outcome,
+    )
+
+
+def _operational_message(exc: OperationalError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text:
+        return "the database is locked by another program; try again in a moment"
+    return f"database error: {text.splitlines()[0]}"

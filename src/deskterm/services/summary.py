@@ -1,0 +1,73 @@
+"""Keep each person's attention summary (the ``s_*`` columns) in step with their rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from deskterm.clock import to_epoch
+from deskterm.models import Entry, FollowUp, Mood, Person
+
+BAD_MOOD = 2  # moods at or below this level count as an open problem
+NOTES_KINDS = ("note", "contact")
+ACTIVITY_KINDS = ("contact", "note", "mood", "follow_up", "done", "created")
+NOTES_CHARS = 500
+
+
+def refresh_summary(session: Session, person: Person) -> None:
+    """Recompute the summary columns of one person from their stored rows."""
+    pid = person.id
+    mood = session.execute(
+        select(Mood.level, Mood.at)
+        .where(Mood.person_id == pid)
+        .order_by(Mood.at.desc(), Mood.id.desc())
+        .limit(1)
+    ).first()
+    bad_at = session.execute(
+        select(func.max(Mood.at)).where(Mood.person_id == pid, Mood.level <= BAD_MOOD)
+    ).one()[0]
+    due, open_count, last_done = session.execute(
+        select(
+            func.min(FollowUp.due_at).filter(FollowUp.done_at.is_(None)),
+            func.count(FollowUp.id).filter(FollowUp.done_at.is_(None)),
+            func.max(FollowUp.done_at),
+        ).where(FollowUp.person_id == pid)
+    ).one()
+    last_contact, last_activity = session.execute(
+        select(
+            func.max(Entry.at).filter(Entry.kind == "contact"),
+            func.max(Entry.at).filter(Entry.kind.in_(ACTIVITY_KINDS)),
+        ).where(Entry.person_id == pid)
+    ).one()
+    notes = (
+        session.execute(
+            select(Entry.text)
+            .where(Entry.person_id == pid, Entry.kind.in_(NOTES_KINDS))
+            .order_by(Entry.at.desc(), Entry.id.desc())
+            .limit(3)
+        )
+        .scalars()
+        .all()
+    )
+    person.s_mood_level = mood[0] if mood else None
+    person.s_mood_at = to_epoch(mood[1]) if mood else None
+    person.s_next_due = to_epoch(_aware(due))
+    person.s_open_follow_ups = int(open_count or 0)
+    person.s_last_done = to_epoch(_aware(last_done))
+    person.s_last_contact = to_epoch(_aware(last_contact))
+    person.s_last_activity = to_epoch(_aware(last_activity))
+    problems = [t for t in (_aware(last_contact), _aware(bad_at)) if t is not None]
+    person.s_problem_at = to_epoch(max(problems)) if problems else None
+    person.s_notes = " ".join(notes)[:NOTES_CHARS]
+    session.add(person)
+
+
+def _aware(value):  # type: ignore[no-untyped-def]
+    """Aggregates bypass the column type on SQLite; give them their UTC zone back."""
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
