@@ -1,0 +1,235 @@
+"""SearchIndex: fuzzy people search that answers in milliseconds for a million people.
+
+Matching (per query word, against the folded words of each field):
+
+- every query word must match some field of the person (``mrgo fair`` = a Margo at
+  Fairweather); a group of 3+ digits ("555 0199") may instead match inside the
+  digits of the phone number;
+- a word matches by word start (prefix), exactly, by substring (3+ letters, or any
+  length for CJK, kana, Hangul, Thai ...), or fuzzily (see ``match``); one- and
+  two-letter words match word starts of the name, email, company and tags only.
+
+Ranking, best first:
+
+1. the whole name equals the query, then the name starts with the query;
+2. the sum over query words of the best way each word matched: word start in the
+   name (the exact word a little higher), then in email/company/tags/phone, then in
+   what matters and notes; then substring (name, other fields, notes); then fuzzy
+   (name, then other fields);
+3. ties: the caller's attention order (``rank_by_id[id]``, lower first; ids outside
+   it last), then the folded name, then the id.
+
+Design: people live in immutable segments (``segment``): a big one from ``build`` and
+small ones for changes. ``upsert`` and ``remove`` mark the old version dead in a
+per-segment mask and queue the new version; the queue becomes a segment on the next
+search (or every ``FLUSH_AT`` changes), and small segments are merged as they grow.
+A search takes a snapshot under the lock and then runs without it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from .merge import merge_segments
+from .model import SearchCancelled, SearchDoc, SearchResult
+from .query import parse, score_segment
+from .segment import Segment, build_segment
+
+__all__ = ["SearchIndex"]
+
+FLUSH_AT = 512  # queued changes that trigger building a segment right away
+MERGE_INLINE = 50_000  # bigger merges run in a background thread
+_MAX_SEGMENTS = 6
+_WORST_RANK = (1 << 30) - 1  # ranks are clipped to [0, this]; unknown ids get it
+
+
+class SearchIndex:
+    """People search; see the module docstring. Safe to search from another thread."""
+
+    def __init__(self, segments: list[Segment] | None = None) -> None:
+        self._lock = threading.RLock()
+        self._segments: list[Segment] = segments or []
+        self._alive: list[np.ndarray] = [np.ones(s.n, bool) for s in self._segments]
+        self._live: list[int] = [s.n for s in self._segments]
+        self._pending: dict[int, SearchDoc] = {}
+        self._merger: threading.Thread | None = None
+
+    @classmethod
+    def build(cls, docs: Iterable[SearchDoc]) -> SearchIndex:
+        """Index ``docs``; for a repeated id the last version wins."""
+        docs = list(docs)
+        ids = np.fromiter((d.id for d in docs), np.int64, len(docs))
+        if len(np.unique(ids)) != len(docs):
+            docs = list({d.id: d for d in docs}.values())
+        return cls([build_segment(docs)] if docs else [])
+
+    def __len__(self) -> int:
+        with self._lock:
+            return sum(self._live) + len(self._pending)
+
+    def upsert(self, doc: SearchDoc) -> None:
+        """Add a person, or replace every field of an indexed one."""
+        with self._lock:
+            self._kill(doc.id)
+            self._pending[doc.id] = doc
+            if len(self._pending) >= FLUSH_AT:
+                self._flush()
+
+    def remove(self, person_id: int) -> None:
+        """Forget a person (unknown ids are ignored)."""
+        with self._lock:
+            self._kill(person_id)
+            self._pending.pop(person_id, None)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 200,
+        rank_by_id: np.ndarray | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResult:
+        """The best ``limit`` people for ``query`` and how many matched in all.
+
+        ``cancelled`` is called between stages; when it returns True the search stops
+        with ``SearchCancelled``.
+        """
+        parsed = parse(query)
+        if not parsed.terms:
+            return SearchResult([], 0, query)
+        if cancelled is not None and cancelled():
+            raise SearchCancelled(query)
+        with self._lock:
+            if self._pending:
+                self._flush()
+            snapshot = list(zip(self._segments, self._alive, strict=True))
+        ranks = None if rank_by_id is None else np.asarray(rank_by_id)
+        total = 0
+        found: list[tuple[int, int, str, int]] = []
+        best: list[int] = []
+        for seg, alive in snapshot:
+            slots, score = score_segment(seg, parsed, alive, cancelled)
+            total += len(slots)
+            if cancelled is not None and cancelled():
+                raise SearchCancelled(query)
+            top = _top(seg, slots, score, ranks, limit)
+            if len(snapshot) == 1:
+                best = seg.ids[top[0]].tolist()
+                break
+            for slot, sc, rk in zip(*(a.tolist() for a in top), strict=True):
+                found.append((-sc, rk, seg.name_key(slot), int(seg.ids[slot])))
+        if len(snapshot) > 1:
+            found.sort()
+            best = [item[3] for item in found[: max(limit, 0)]]
+        return SearchResult(best, total, query)
+
+    # -- internals (call with the lock held) ------------------------------------------
+
+    def _kill(self, person_id: int) -> None:
+        for i, seg in enumerate(self._segments):
+            slot = seg.slot_of(person_id)
+            if slot >= 0 and self._alive[i][slot]:
+                self._alive[i][slot] = False
+                self._live[i] -= 1
+
+    def _flush(self) -> None:
+        docs = list(self._pending.values())
+        self._pending.clear()
+        seg = build_segment(docs)
+        self._segments.append(seg)
+        self._alive.append(np.ones(seg.n, bool))
+        self._live.append(seg.n)
+        self._compact()
+
+    def _compact(self) -> None:
+        """Merge the newest segments while they are of similar size (log-structured).
+
+        Small merges run here; a big one runs in a background thread while searches go
+        on with the segments as they are.
+        """
+        segs, live = self._segments, self._live
+        while (
+            self._merger is None
+            and len(segs) >= 2
+            and (live[-2] <= 4 * live[-1] or len(segs) > _MAX_SEGMENTS)
+        ):
+            parts = (segs[-2], segs[-1])
+            alive = (self._alive[-2].copy(), self._alive[-1].copy())
+            if live[-2] + live[-1] > MERGE_INLINE:
+                self._merger = threading.Thread(
+                    target=self._merge_in_background, args=(parts, alive), daemon=True
+                )
+                self._merger.start()
+                return
+            self._install(parts, alive, merge_segments(list(zip(parts, alive, strict=True))))
+
+    def _merge_in_background(
+        self, parts: tuple[Segment, Segment], alive: tuple[np.ndarray, np.ndarray]
+    ) -> None:
+        try:
+            merged = merge_segments(list(zip(parts, alive, strict=True)))
+        except BaseException:
+            with self._lock:
+                self._merger = None
+            raise
+        with self._lock:
+            self._merger = None
+            self._install(parts, alive, merged)
+            self._compact()
+
+    def _install(
+        self, parts: tuple[Segment, Segment], alive: tuple[np.ndarray, np.ndarray], merged: Segment
+    ) -> None:
+        """Replace ``parts`` by ``merged``, keeping deaths that happened meanwhile."""
+        at = next(i for i, seg in enumerate(self._segments) if seg is parts[0])
+        mask = np.ones(merged.n, bool)
+        for seg, snap, now in zip(parts, alive, self._alive[at : at + 2], strict=True):
+            died = np.flatnonzero(snap & ~now)
+            mask[np.searchsorted(merged.ids, seg.ids[died])] = False
+        self._segments[at : at + 2] = [merged]
+        self._alive[at : at + 2] = [mask]
+        self._live[at : at + 2] = [int(mask.sum())]
+
+    def wait_for_merges(self) -> None:
+        """Block until no background merge is running (for tests and shutdown)."""
+        while True:
+            with self._lock:
+                merger = self._merger
+            if merger is None:
+                return
+            merger.join()
+
+
+def _top(
+    seg: Segment,
+    slots: np.ndarray,
+    score: np.ndarray,
+    ranks: np.ndarray | None,
+    limit: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(slots, scores, ranks) of the best ``limit`` of ``slots``, best first."""
+    if limit <= 0 or not len(slots):
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    name_bits = max(23, int(seg.n).bit_length())  # 30 bits of rank up to 8M people
+    worst = min(_WORST_RANK, (1 << (53 - name_bits)) - 1)
+    if ranks is None or not len(ranks):
+        rank = np.zeros(len(slots), np.int64)
+    else:
+        ids = seg.ids[slots]
+        inside = (ids >= 0) & (ids < len(ranks))
+        rank = np.full(len(slots), worst, np.int64)
+        rank[inside] = ranks[ids[inside]]
+        np.clip(rank, 0, worst, out=rank)
+    key = (1023 - score.astype(np.int64)) << 53
+    key |= rank << name_bits
+    key |= seg.name_pos[slots]
+    if len(key) > limit:
+        pick = np.argpartition(key, limit - 1)[:limit]
+        pick = pick[np.argsort(key[pick])]
+    else:
+        pick = np.argsort(key)
+    return slots[pick], score[pick].astype(np.int64), rank[pick]

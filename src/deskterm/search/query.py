@@ -1,0 +1,103 @@
+"""Turning what the agent typed into terms, and scoring one segment against them."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .match import phone_classes, word_classes
+from .model import SearchCancelled
+from .normalize import digits, normalize, tokens
+from .segment import Segment
+
+__all__ = ["MAX_TERMS", "Query", "Term", "parse", "score_segment"]
+
+MAX_QUERY = 512  # characters of a query that are looked at
+MAX_TERMS = 12  # words beyond this are ignored (they would only slow the search)
+MAX_WORD = 64  # longer words are cut (they still match by prefix)
+TIER = 256  # score bonus for a name starting with the query (twice for an exact name)
+_NUMBER = re.compile(r"(?<!\w)\d[\d \-().+/]*\d(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Words that must all match, or, when ``number`` is set, a phone containing it."""
+
+    words: tuple[str, ...]
+    number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    terms: tuple[Term, ...]
+    name_key: str  # the folded words joined by spaces: compared with whole names
+
+
+def parse(text: str) -> Query:
+    """Split ``text`` into terms; digit groups of 3+ digits may also match phones."""
+    folded = normalize(text[:MAX_QUERY])
+    terms: list[Term] = []
+    pos = 0
+    for m in _NUMBER.finditer(folded):
+        terms += [Term((w,)) for w in tokens(folded[pos : m.start()])]
+        words = tuple(w[:MAX_WORD] for w in tokens(m.group()))
+        number = digits(m.group())
+        if len(number) >= 3:
+            terms.append(Term(words, number))
+        else:
+            terms += [Term((w,)) for w in words]
+        pos = m.end()
+    terms += [Term((w[:MAX_WORD],)) for w in tokens(folded[pos:])]
+    unique = tuple(dict.fromkeys(terms))[:MAX_TERMS]
+    key = " ".join(w for t in unique for w in t.words)
+    return Query(unique, key)
+
+
+def _term_classes(seg: Segment, term: Term) -> np.ndarray:
+    cls = word_classes(seg, term.words[0])
+    for word in term.words[1:]:
+        np.minimum(cls, word_classes(seg, word), out=cls)
+    if term.number:
+        np.maximum(cls, phone_classes(seg, term.number), out=cls)
+    return cls
+
+
+def score_segment(
+    seg: Segment,
+    query: Query,
+    alive: np.ndarray,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(slots matching every term, their scores), slots ascending."""
+    score: np.ndarray | None = None
+    ok: np.ndarray = alive
+    for term in query.terms:
+        if cancelled is not None and cancelled():
+            raise SearchCancelled(query.name_key)
+        cls = _term_classes(seg, term)
+        ok = ok & (cls > 0)
+        if score is None:
+            score = cls.astype(np.uint16)
+        else:
+            score += cls
+        if not ok.any():
+            return np.zeros(0, np.int64), np.zeros(0, np.uint16)
+    if score is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint16)
+    slots = np.flatnonzero(ok)
+    score = score[slots]
+    names = seg.name_keys
+    key = query.name_key
+    lo = bisect_left(names, key)
+    hi = bisect_left(names, key + "\U0010ffff", lo)
+    if lo < hi:
+        exact = bisect_right(names, key, lo, hi)
+        pos = seg.name_pos[slots]
+        starts = (pos >= lo) & (pos < hi)
+        score += starts.astype(np.uint16) * TIER
+        score += (starts & (pos < exact)).astype(np.uint16) * TIER
+    return slots, score
