@@ -1,0 +1,65 @@
+"""``deskterm`` and ``deskterm --demo``: open the full-screen desk.
+
+Textual is imported here, inside the functions, and nowhere else in the CLI: every
+other command runs without loading it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deskterm.cli.context import Context
+from deskterm.errors import DeskError, InvalidInput
+
+if TYPE_CHECKING:
+    from deskterm.config import Settings
+    from deskterm.services import Desk
+
+
+def open_app(ctx: Context) -> int:
+    """The TUI on the configured database."""
+    from deskterm.storage import safe_url
+
+    settings = ctx.settings()
+    _run_tui(ctx.desk(), settings, safe_url(settings.database.url))
+    return 0
+
+
+def open_demo(ctx: Context) -> int:
+    """The TUI on a fresh demo database in a temporary folder, removed on quit."""
+    from deskterm.services import Desk
+    from deskterm.storage import open_engine
+
+    if ctx.args.db is not None:
+        raise InvalidInput("--demo uses its own temporary database; leave out --db")
+    settings = ctx.settings()
+    folder = Path(tempfile.mkdtemp(prefix="deskterm-demo-"))
+    engine = None
+    try:
+        engine = open_engine(f"sqlite:///{folder / 'demo.db'}")
+        _populate(engine, settings)
+        _run_tui(Desk(engine, settings.agent.name), settings, "demo (temporary)")
+    finally:
+        if engine is not None:
+            engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _populate(engine: object, settings: Settings) -> None:
+    try:
+        from deskterm.demo import populate
+    except ImportError as exc:
+        raise DeskError(f"the demo data is not available in this build ({exc})") from None
+    populate(engine)
+
+
+def _run_tui(desk: Desk, settings: Settings, label: str) -> None:
+    try:
+        from deskterm.tui.app import run_app
+    except ImportError as exc:
+        raise DeskError(f"the full-screen app is not available in this build ({exc})") from None
+    run_app(desk=desk, settings=settings, db_label=label)

@@ -1,0 +1,139 @@
+"""``follow-up``, ``mood``, ``note``, ``contact``, ``done``: the logging keys, for scripts."""
+
+from __future__ import annotations
+
+import argparse
+
+from deskterm.cli.context import Context
+from deskterm.cli.parser import command
+from deskterm.cli.safe import say
+
+PERSON_HELP = "an email, an id, or a name that matches exactly one person"
+
+
+def _person(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("person", metavar="PERSON", help=PERSON_HELP)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = command(
+        sub,
+        "follow-up",
+        follow_up,
+        summary="log a follow-up: a due expression, then the note",
+        description="Log a follow-up for PERSON. TEXT is one line: when it is due, then what "
+        "to do. Due times are read in your time zone ([agent] timezone); a day without a time "
+        "is due at [follow_up] default_hour.",
+        examples=[
+            'deskterm follow-up margo@fairweather.example "2d check the refund arrived"',
+            "deskterm follow-up 17 tomorrow 9:00 call Margo back",
+            'deskterm follow-up "Jim Hollis" "2026-12-01 14:30 renewal talk"',
+        ],
+    )
+    _person(p)
+    p.add_argument("text", nargs="+", metavar="TEXT", help="due expression, then the note")
+
+    p = command(
+        sub,
+        "mood",
+        mood,
+        summary="record how a person feels (1 very upset … 5 delighted)",
+        description="Record PERSON's mood: LEVEL from 1 (very upset) to 5 (delighted), "
+        "and optionally why.",
+        examples=['deskterm mood "Alecia Brandt" 2 "her cat is at the vet"'],
+    )
+    _person(p)
+    p.add_argument("level", metavar="LEVEL", help="1 to 5")
+    p.add_argument("note", nargs="*", metavar="NOTE", help="what the mood is about")
+
+    p = command(
+        sub,
+        "note",
+        note,
+        summary="add a note to a person's timeline",
+        description="Add a note to PERSON's timeline.",
+        examples=['deskterm note 17 "prefers calls after 3pm"'],
+    )
+    _person(p)
+    p.add_argument("text", nargs="+", metavar="TEXT", help="the note")
+
+    p = command(
+        sub,
+        "contact",
+        contact,
+        summary="log a contact (channel and summary)",
+        description="Log a contact with PERSON: the CHANNEL (email, phone, chat, …) and "
+        "what was said.",
+        examples=['deskterm contact jim@example.org email "sent the comparison he asked for"'],
+    )
+    _person(p)
+    p.add_argument("channel", metavar="CHANNEL", help="email, phone, chat, visit, …")
+    p.add_argument("text", nargs="+", metavar="TEXT", help="what was said or done")
+
+    p = command(
+        sub,
+        "done",
+        done,
+        summary="mark a person's earliest open follow-up done",
+        description="Mark PERSON's earliest open follow-up done, with an optional OUTCOME.",
+        examples=['deskterm done margo@fairweather.example "delivery confirmed for Friday"'],
+    )
+    _person(p)
+    p.add_argument("outcome", nargs="*", metavar="OUTCOME", help="how it ended")
+
+
+def follow_up(ctx: Context) -> int:
+    from deskterm.due import describe_due, parse_due
+
+    settings, desk = ctx.settings(), ctx.desk()
+    person = desk.find_person(ctx.args.person)
+    now = desk.clock()
+    parsed = parse_due(
+        " ".join(ctx.args.text),
+        now=now,
+        tz=settings.agent.tz,
+        default_hour=settings.follow_up.default_hour,
+        allow_past=settings.follow_up.allow_past,
+    )
+    desk.log_follow_up(person.id, parsed.due, parsed.note)
+    when = describe_due(parsed.due, now=now, tz=settings.agent.tz)
+    about = f": {parsed.note}" if parsed.note else ""
+    say(f"follow-up for {person.name} {when}{about}")
+    return 0
+
+
+def mood(ctx: Context) -> int:
+    settings, desk = ctx.settings(), ctx.desk()
+    person = desk.find_person(ctx.args.person)
+    text = " ".join(ctx.args.note)
+    desk.log_mood(person.id, ctx.args.level, text)
+    level = int(ctx.args.level)
+    about = f" — {text.strip()}" if text.strip() else ""
+    say(f"mood for {person.name}: {level} ({settings.mood_label(level)}){about}")
+    return 0
+
+
+def note(ctx: Context) -> int:
+    desk = ctx.desk()
+    person = desk.find_person(ctx.args.person)
+    desk.log_note(person.id, " ".join(ctx.args.text))
+    say(f"note added for {person.name}")
+    return 0
+
+
+def contact(ctx: Context) -> int:
+    desk = ctx.desk()
+    person = desk.find_person(ctx.args.person)
+    desk.log_contact(person.id, ctx.args.channel, " ".join(ctx.args.text))
+    say(f"contact ({ctx.args.channel.strip()}) logged for {person.name}")
+    return 0
+
+
+def done(ctx: Context) -> int:
+    desk = ctx.desk()
+    person = desk.find_person(ctx.args.person)
+    finished = desk.complete_follow_up(person.id, " ".join(ctx.args.outcome))
+    what = f" “{finished.note}”" if finished.note else ""
+    outcome = f": {finished.outcome}" if finished.outcome else ""
+    say(f"follow-up{what} for {person.name} done{outcome}")
+    return 0

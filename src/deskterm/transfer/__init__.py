@@ -1,0 +1,1 @@
+"""Import and export of people with their history (CSV, JSON, JSON Lines). No Textual."""

@@ -1,0 +1,129 @@
+"""Read people from a CSV file with a header row.
+
+Known columns are the profile fields (``name`` is required; ``email``, ``company``,
+``phone``, ``tags``, ``internal``, ``pace``, ``channel``, ``language``, ``timezone``,
+``matters``) and ``notes``, which becomes a note on the person's timeline. Other columns
+are reported as a warning and ignored. Quoted fields may span lines; every row keeps the
+physical line it starts on, so errors point at the right place.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+
+from deskterm.errors import InvalidInput
+from deskterm.services.bulk import NewEntry, NewPerson
+from deskterm.services.views import PROFILE_FIELDS
+from deskterm.transfer.common import Parsed, Progress, Row, clean_fields, physical_lines
+
+COLUMNS = (*PROFILE_FIELDS, "notes")
+EXPECTED = "name,email,company,phone,tags,notes"
+
+
+def parse_csv(
+    text: str,
+    source: str,
+    *,
+    agent: str,
+    now: datetime,
+    origin: str = "",
+    on_row: Progress | None = None,
+) -> Parsed:
+    """Every row of the file, checked; InvalidInput only when the file as a whole is unusable."""
+    lines = physical_lines(text)
+    reader = csv.reader(lines, dialect=_dialect(lines))
+    try:
+        header = next(reader, None)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = next(reader, None)  # blank lines before the header
+    except csv.Error as exc:
+        raise InvalidInput(f"{source}:{reader.line_num}: csv: {exc}") from None
+    if header is None:
+        raise InvalidInput(f"{source}: the file is empty (expected a header row: {EXPECTED})")
+    header_end = reader.line_num
+    columns, warnings = _columns(header, source, header_end)
+    parsed = Parsed(source, "csv", [], header="".join(lines[:header_end]), warnings=warnings)
+    origin = origin or source
+    previous = header_end
+    try:
+        for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line or a row of empty cells
+            raw = "".join(lines[start - 1 : previous])
+            parsed.rows.append(_row(cells, columns, len(header), start, raw, agent, now, origin))
+            if on_row and len(parsed.rows) % 1000 == 0:
+                on_row(len(parsed.rows))
+    except csv.Error as exc:
+        raise InvalidInput(f"{source}:{reader.line_num}: csv: {exc}") from None
+    return parsed
+
+
+def _dialect(lines: list[str]) -> type[csv.Dialect]:
+    """Comma-separated, unless the header clearly uses tabs or semicolons."""
+    head = lines[0] if lines else ""
+    if "," not in head:
+        if "\t" in head:
+            return csv.excel_tab
+        if ";" in head:
+            return _Semicolon
+    return csv.excel
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _columns(header: list[str], source: str, line: int) -> tuple[dict[str, int], list[str]]:
+    """Known column name → index, and the warnings about unknown columns."""
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, cell in enumerate(header):
+        name = cell.strip().lower()
+        if name in COLUMNS:
+            if name in columns:
+                raise InvalidInput(f"{source}:{line}: header: column {name!r} appears twice")
+            columns[name] = index
+        else:
+            unknown.append(repr(cell.strip()) if cell.strip() else f"(unnamed column {index + 1})")
+    if "name" not in columns:
+        raise InvalidInput(
+            f"{source}:{line}: header: no 'name' column (expected columns {EXPECTED})"
+        )
+    warnings = []
+    if unknown:
+        warnings.append(
+            f"{source}:{line}: warning: unknown column(s) ignored: {', '.join(unknown)} "
+            f"(known: {', '.join(COLUMNS)})"
+        )
+    return columns, warnings
+
+
+def _row(
+    cells: list[str],
+    columns: dict[str, int],
+    width: int,
+    line: int,
+    raw: str,
+    agent: str,
+    now: datetime,
+    origin: str,
+) -> Row:
+    row = Row(line, raw)
+    if any(cell.strip() for cell in cells[width:]):
+        row.problems.append(f"columns: {len(cells)} fields, but the header has {width}")
+    values = {name: cells[index] for name, index in columns.items() if index < len(cells)}
+    notes = (values.pop("notes", "") or "").strip()
+    profile, problems = clean_fields(values)
+    row.problems += problems
+    if len(notes) > 20_000:
+        row.problems.append(f"notes: too long ({len(notes)} characters, at most 20000)")
+    if profile is None or row.problems:
+        return row
+    entries = [NewEntry(now, "created", f"imported from {origin}", agent=agent)]
+    if notes:
+        entries.append(NewEntry(now, "note", notes, agent=agent))
+    row.person = NewPerson(profile=profile, entries=entries, created_at=now, created_by=agent)
+    row.email = profile.get("email")  # type: ignore[assignment]
+    return row

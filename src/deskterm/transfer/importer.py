@@ -1,0 +1,59 @@
+"""Import in three steps: read and check the file, check it against the database, save.
+
+Nothing is written until every row has been checked; saving is one transaction
+(``bulk_insert``), so an import is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from deskterm.errors import InvalidInput
+from deskterm.services.bulk import BulkResult, bulk_insert
+from deskterm.transfer.common import (
+    Parsed,
+    Progress,
+    check_emails,
+    detect_format,
+    read_text,
+    stored_emails,
+)
+from deskterm.transfer.csv_import import parse_csv
+from deskterm.transfer.json_import import parse_json_array, parse_jsonl
+
+PARSERS = {"csv": parse_csv, "jsonl": parse_jsonl, "json": parse_json_array}
+
+
+def read_import(
+    path: Path, *, agent: str, now: datetime, source: str = "", on_row: Progress | None = None
+) -> Parsed:
+    """Every row of the file at ``path``, checked on its own (not yet against the database)."""
+    source = source or str(path)
+    text = read_text(path, source)
+    if not text.strip():
+        raise InvalidInput(f"{source}: the file is empty: nothing to import")
+    parser = PARSERS[detect_format(path, text)]
+    return parser(text, source, agent=agent, now=now, origin=path.name, on_row=on_row)
+
+
+def check_against(engine: Engine, parsed: Parsed) -> None:
+    """Mark rows whose email repeats within the file or is already stored."""
+    check_emails(parsed.rows, stored_emails(engine))
+
+
+def save(
+    engine: Engine,
+    parsed: Parsed,
+    *,
+    agent: str,
+    now: datetime,
+    on_progress: Progress | None = None,
+) -> BulkResult:
+    """Store every good row in one transaction."""
+    people = [row.person for row in parsed.rows if row.ok and row.person is not None]
+    return bulk_insert(
+        engine, people, agent=agent, now=now, derive_entries=False, on_progress=on_progress
+    )

@@ -1,0 +1,59 @@
+"""The import report: one line per problem, the rejected-rows file, the summary line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from deskterm.services.bulk import BulkResult
+from deskterm.transfer.common import Parsed
+
+
+def problem_lines(parsed: Parsed) -> Iterator[str]:
+    """``FILE:LINE: field: reason`` for every problem of every bad row, in file order."""
+    for row in parsed.bad:
+        for problem in row.problems or ["row: not a valid person"]:
+            yield f"{parsed.source}:{row.line}: {problem}"
+
+
+def rejected_path(path: Path, parsed: Parsed) -> Path:
+    """The default rejected file next to the input: ``people.rejected.csv`` / ``.jsonl``."""
+    suffix = ".rejected.csv" if parsed.kind == "csv" else ".rejected.jsonl"
+    return path.with_name(path.stem + suffix) if path.suffix else path.with_name(path.name + suffix)
+
+
+def rejected_text(parsed: Parsed) -> str:
+    """The bad rows exactly as written (after the header, for CSV), in the input's format."""
+    parts = [_ended(parsed.header)] if parsed.kind == "csv" else []
+    parts += [_ended(row.raw) for row in parsed.bad]
+    return "".join(parts)
+
+
+def write_rejected(path: Path, parsed: Parsed) -> None:
+    """Write the rejected rows as UTF-8 (OSError is left to the caller)."""
+    path.write_bytes(rejected_text(parsed).encode("utf-8"))
+
+
+def _ended(text: str) -> str:
+    return text if not text or text.endswith(("\n", "\r")) else text + "\n"
+
+
+def summary_line(result: BulkResult, parsed: Parsed, skipped: int, rejected: Path | None) -> str:
+    """``imported 1,234 people (56 notes) from FILE`` and what was skipped."""
+    people = f"{result.people:,} {'person' if result.people == 1 else 'people'}"
+    if parsed.kind == "csv":
+        notes = sum(
+            1
+            for row in parsed.good
+            if row.person and any(e.kind == "note" for e in row.person.entries)
+        )
+        detail = f"{notes:,} note{'s' if notes != 1 else ''}"
+    else:
+        detail = (
+            f"{result.entries:,} entries, {result.follow_ups:,} follow-ups, {result.moods:,} moods"
+        )
+    line = f"imported {people} ({detail}) from {parsed.source}"
+    if skipped:
+        where = f"; written to {rejected}" if rejected else ""
+        line += f"; skipped {skipped:,} bad row{'s' if skipped != 1 else ''}{where}"
+    return line
