@@ -1,0 +1,83 @@
+"""Messages that carry results from thread workers back to the event loop.
+
+Workers never touch widgets: they post one of these, and the screen's handler (on the
+event loop) updates what is shown. Data flows down; messages flow up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from deskterm.queue import Queue, QueueRow
+from deskterm.search import SearchResult
+from deskterm.services.views import EntryView, PersonDetail
+
+
+@dataclass
+class QueueReady(Message):
+    """The directory has (re)computed the attention queue."""
+
+    queue: Queue
+    changed: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass
+class IndexReady(Message):
+    """The search index is built; searching is now fast."""
+
+
+@dataclass
+class SearchDone(Message):
+    """Results of one search: ``rows`` are the matches in order, best first."""
+
+    query: str
+    result: SearchResult
+    rows: list[QueueRow]
+    keep: int | None = None
+
+
+@dataclass
+class PersonLoaded(Message):
+    """The person view's data for one person, or why it could not be loaded."""
+
+    person_id: int
+    detail: PersonDetail | None
+    error: str = ""
+
+
+@dataclass
+class TimelinePage(Message):
+    """An older page of a person's timeline, for scrolling further back."""
+
+    person_id: int
+    entries: list[EntryView]
+    has_more: bool
+
+
+@dataclass
+class Saved(Message):
+    """A write succeeded: say so, show ``queue``, and optionally select ``select_id``."""
+
+    person_id: int
+    text: str
+    queue: Queue
+    select_id: int | None = None
+
+
+@dataclass
+class Failed(Message):
+    """A worker failed with a one-line message for the agent."""
+
+    text: str
+    person_id: int | None = None
+
+
+@dataclass
+class EditConflict(Message):
+    """Someone else edited the person first: show what they changed."""
+
+    person_id: int
+    text: str
+    changes: list[str]

@@ -1,0 +1,1 @@
+"""Screens of the desk: the main screen (queue and person) and help."""

@@ -1,0 +1,276 @@
+"""The main screen: the header, the search box and the queue on the left, the person on the
+right, the footer below — and the workers that keep them current.
+
+Every database and search call runs in a thread worker that posts a message back; the
+handlers here only move data into widgets. Another agent's work arrives through the
+periodic ``sync`` without a keypress, and never disturbs an open modal or the search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from deskterm.config import Settings
+from deskterm.directory import Directory
+from deskterm.errors import DeskError
+from deskterm.queue import Queue
+from deskterm.services import Desk, PersonDetail
+from deskterm.tui import messages as m
+from deskterm.tui.commands import OPENERS, CommandsProvider, PeopleProvider, screen_bindings
+from deskterm.tui.screens.flows import QuickLogging
+from deskterm.tui.screens.search import SearchMixin
+from deskterm.tui.widgets.header import DeskHeader
+from deskterm.tui.widgets.person_view import PersonView
+from deskterm.tui.widgets.queue_list import QueueList
+from deskterm.tui.widgets.search_box import SearchBox
+
+PAGE = 50
+
+
+class MainScreen(QuickLogging, SearchMixin, Screen[None]):
+    """Who needs attention now, and everything about the selected person."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *screen_bindings(),
+        Binding("escape", "clear_search", "Clear search", show=False),
+    ]
+    COMMANDS: ClassVar = {CommandsProvider, PeopleProvider}
+    AUTO_FOCUS = "#queue"
+
+    def __init__(
+        self,
+        *,
+        desk: Desk,
+        directory: Directory,
+        settings: Settings,
+        db_label: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self.desk, self.directory, self.settings = desk, directory, settings
+        self.clock, self.tz, self.db_label = clock, settings.agent.tz, db_label
+        self.queue: Queue | None = None
+        self.query_text = ""
+        self._want: int | None = None
+        self._loading_person = False
+        self._again = False
+        self._enter_pending = False
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(self.settings.agent.name, self.db_label, id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield SearchBox(id="search")
+                yield Static(Content.styled("loading people…", "dim"), id="queue-status")
+                yield QueueList(id="queue", empty_text="loading people…")
+            yield PersonView(
+                tz=self.tz, labels=self.settings.mood.labels, clock=self.clock, id="person"
+            )
+        yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        """On narrow terminals the footer keeps the desk's keys; the palette is in help."""
+        self.query_one(Footer).show_command_palette = self.size.width >= 100
+
+    def on_mount(self) -> None:
+        self.load_directory()
+        self.sync_timer = self.set_interval(
+            self.settings.ui.refresh_seconds, self.sync_soon, name="sync"
+        )
+
+    # -- widgets ------------------------------------------------------------------------
+    @property
+    def queue_list(self) -> QueueList:
+        return self.query_one("#queue", QueueList)
+
+    @property
+    def person_view(self) -> PersonView:
+        return self.query_one("#person", PersonView)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one("#search", SearchBox)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#queue-status", Static).update(Content.styled(text, "dim"))
+
+    # -- loading and staying current ----------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load_directory(self) -> None:
+        """Everyone's summary first (the queue), then the search index."""
+        try:
+            self.post_message(m.QueueReady(self.directory.load()))
+            self.directory.build_index()
+        except DeskError as err:
+            self.post_message(m.Failed(str(err)))
+            return
+        self.post_message(m.IndexReady())
+
+    def sync_soon(self) -> None:
+        """The refresh timer: sync unless the first load or a sync is still running."""
+        if self.queue is None:
+            return
+        if not any(w.node is self and w.group == "sync" and w.is_running for w in self.workers):
+            self.sync()
+
+    @work(thread=True, group="sync")
+    def sync(self, force: bool = False) -> None:
+        """Pick up changes by anyone; post the queue if it changed (or a minute passed)."""
+        try:
+            batch = self.directory.sync()
+            queue = self.directory.queue()
+        except DeskError as err:
+            self.post_message(m.Failed(str(err)))
+            return
+        if force or batch or queue is not self.queue:
+            self.post_message(m.QueueReady(queue, batch.changed | batch.erased))
+
+    def on_queue_ready(self, message: m.QueueReady) -> None:
+        self._show_queue_data(message.queue, message.changed)
+
+    def _show_queue_data(
+        self, queue: Queue, changed: frozenset[int], select: int | None = None
+    ) -> None:
+        first = self.queue is None
+        self.queue = queue
+        self.query_one(DeskHeader).show(queue.counts, len(queue))
+        keep = select if select is not None else self.queue_list.selected_id
+        if self.query_text:
+            self.run_search(self.query_text, keep=keep)
+        else:
+            self.show_full_queue(keep)
+        if first and not self.directory.index_ready:
+            self._status(f"{len(queue):,} people · most urgent first · indexing for search…")
+        selected = self.queue_list.selected_id
+        if selected is not None and selected in changed:
+            self.request_person(selected, force=True)
+
+    def on_index_ready(self, _message: m.IndexReady) -> None:
+        if not self.query_text and self.queue is not None:
+            self.show_full_queue(self.queue_list.selected_id)
+
+    # -- the person ---------------------------------------------------------------------
+    @on(QueueList.Highlighted)
+    def _highlighted(self, message: QueueList.Highlighted) -> None:
+        if message.person_id is None:
+            self._want = None
+            self.person_view.show_nobody("no one selected")
+        else:
+            self.request_person(message.person_id)
+
+    def request_person(self, person_id: int | None, *, force: bool = False) -> None:
+        """Show ``person_id``; at most one load runs at a time and the last request wins."""
+        if person_id is None or (person_id == self._want and not force):
+            return
+        self._want = person_id
+        if self._loading_person:
+            self._again = True
+            return
+        self._loading_person, self._again = True, False
+        self.load_person(person_id)
+
+    @work(thread=True, group="person")
+    def load_person(self, person_id: int) -> None:
+        try:
+            self.post_message(m.PersonLoaded(person_id, self.desk.detail(person_id)))
+        except DeskError as err:
+            self.post_message(m.PersonLoaded(person_id, None, str(err)))
+
+    def on_person_loaded(self, message: m.PersonLoaded) -> None:
+        self._loading_person = False
+        if message.person_id == self._want:
+            if message.detail is not None:
+                self.person_view.show(message.detail)
+            else:
+                self.person_view.show_nobody(message.error or "this person is gone")
+        if self._want is not None and (self._again or message.person_id != self._want):
+            self._again = False
+            self.request_person(self._want, force=True)
+
+    def current_detail(self) -> PersonDetail | None:
+        """The loaded detail of the selected person, or None (after telling the agent why)."""
+        selected = self.queue_list.selected_id
+        detail = self.person_view.detail
+        if selected is None:
+            self.notify("No one is selected", markup=False)
+            return None
+        if detail is None or detail.person.id != selected:
+            self.notify("Still loading this person — try again in a moment", markup=False)
+            return None
+        return detail
+
+    @on(PersonView.NeedMore)
+    def _need_more(self, message: PersonView.NeedMore) -> None:
+        self.load_older(message.person_id, message.before)
+
+    @work(thread=True, group="timeline")
+    def load_older(self, person_id: int, before) -> None:
+        try:
+            entries = self.desk.timeline(person_id, before=before, limit=PAGE + 1)
+        except DeskError as err:
+            self.post_message(m.Failed(str(err), person_id))
+            return
+        self.post_message(m.TimelinePage(person_id, entries[:PAGE], len(entries) > PAGE))
+
+    def on_timeline_page(self, message: m.TimelinePage) -> None:
+        if message.person_id == self.person_view.person_id:
+            self.person_view.add_page(message.entries, message.has_more)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_search":
+            return bool(self.query_text)
+        # While typing in the search box, "/" or "f" are letters, not commands.
+        return not (action in OPENERS and self.focused is self.search_box)
+
+    # -- results of writes --------------------------------------------------------------
+    def on_saved(self, message: m.Saved) -> None:
+        if message.select_id is not None and self.query_text:
+            self.query_text = ""
+            self.search_box.value = ""
+        self._show_queue_data(message.queue, frozenset({message.person_id}), message.select_id)
+        self.notify(message.text, markup=False)
+
+    def on_failed(self, message: m.Failed) -> None:
+        self.notify(message.text, severity="error", markup=False)
+
+    def on_edit_conflict(self, message: m.EditConflict) -> None:
+        from deskterm.tui.modals import ConflictModal
+
+        self.request_person(message.person_id, force=True)
+        self.app.push_screen(ConflictModal(message.text, message.changes))
+
+    # -- navigation actions -------------------------------------------------------------
+    def action_next_person(self) -> None:
+        self.queue_list.move(1)
+
+    def action_previous_person(self) -> None:
+        self.queue_list.move(-1)
+
+    def action_first_person(self) -> None:
+        self.queue_list.first()
+
+    def action_last_person(self) -> None:
+        self.queue_list.last()
+
+    def action_search(self) -> None:
+        # Focus now, not after a refresh: a fast "/m" must type "m" into the box.
+        self.set_focus(self.search_box)
+
+    def action_refresh(self) -> None:
+        self.sync(force=True)
+        self.request_person(self.queue_list.selected_id, force=True)
+
+    def action_help(self) -> None:
+        from deskterm.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.settings.keys))

@@ -1,0 +1,129 @@
+"""Search on the main screen: every keystroke filters the queue, in a thread worker.
+
+A newer keystroke cancels the running search; results come back as ``SearchDone``.
+``enter`` goes to the best match, ``escape`` clears the search and keeps the selected
+person selected in the full queue. A mixin for ``MainScreen``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.widgets import Input
+from textual.worker import get_current_worker
+
+from deskterm.search import SearchCancelled
+from deskterm.tui import messages as m
+from deskterm.tui.text import plain
+from deskterm.tui.widgets.queue_list import RowList
+from deskterm.tui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from deskterm.directory import Directory
+    from deskterm.queue import Queue
+    from deskterm.tui.widgets.queue_list import QueueList
+
+SEARCH_LIMIT = 200
+
+
+class SearchMixin:
+    """The search box's side of the main screen."""
+
+    directory: Directory
+    queue: Queue | None
+    query_text: str
+    _enter_pending: bool
+
+    if TYPE_CHECKING:  # provided by MainScreen / Screen
+        queue_list: QueueList
+        search_box: SearchBox
+        workers: Any
+
+        def _status(self, text: str) -> None: ...
+        def set_focus(self, widget: Any) -> None: ...
+        def post_message(self, message: Any) -> bool: ...
+
+    def show_full_queue(self, keep: int | None) -> None:
+        """The whole queue again (no search), with ``keep`` selected if given."""
+        if self.queue is not None:
+            self.queue_list.set_empty_text("no one here yet — press a to add a person")
+            self.queue_list.set_source(self.queue, keep=keep, fallback=self.queue_list.cursor)
+            self._status(f"{len(self.queue):,} people · most urgent first")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is not self.search_box:
+            return
+        self.query_text = event.value.strip()
+        if not self.query_text:
+            self.workers.cancel_group(self, "search")
+            self._enter_pending = False
+            self.show_full_queue(self.queue_list.selected_id)
+            return
+        waiting = "" if self.directory.index_ready else " (building the search index)"
+        self._status(f"searching…{waiting}")
+        self.run_search(self.query_text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str, keep: int | None = None) -> None:
+        """Search in a thread; a newer keystroke cancels this one."""
+        worker = get_current_worker()
+        while not self.directory.index_ready:  # the index is being built after start-up
+            if worker.is_cancelled:
+                return
+            time.sleep(0.02)
+        try:
+            result = self.directory.search(
+                query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled
+            )
+            rows = [r for r in map(self.directory.row_for, result.ids) if r is not None]
+        except SearchCancelled:
+            return
+        if not worker.is_cancelled:
+            self.post_message(m.SearchDone(query, result, rows, keep))
+
+    def on_search_done(self, message: m.SearchDone) -> None:
+        if message.query != self.query_text:
+            return  # an older search finished after a newer keystroke
+        self.queue_list.set_empty_text(f"no one matches “{plain(message.query)[:40]}”")
+        self.queue_list.set_source(RowList(message.rows), keep=message.keep)
+        total, shown = message.result.total, len(message.rows)
+        self._status(f"{shown:,} of {total:,} matches" if total > shown else f"{total:,} matches")
+        if self._enter_pending:
+            self._enter_pending = False
+            self._to_queue()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is not self.search_box:
+            return
+        searching = any(
+            w.node is self and w.group == "search" and w.is_running for w in self.workers
+        )
+        if self.query_text and searching:
+            self._enter_pending = True  # go to the best match when the results arrive
+        else:
+            self._to_queue()
+
+    def _to_queue(self) -> None:
+        """Select the best match and move to the queue."""
+        self.queue_list.first()
+        self.set_focus(self.queue_list)
+
+    def on_search_box_leave(self, message: SearchBox.Leave) -> None:
+        if message.clear:
+            self.action_clear_search()
+        self.set_focus(self.queue_list)
+
+    def action_clear_search(self) -> None:
+        """Back to the full queue, keeping the selected person selected."""
+        self.search_box.value = ""
+        self.set_focus(self.queue_list)
+
+    def jump_to(self, person_id: int) -> None:
+        """Select ``person_id`` in the full queue (from the palette)."""
+        if self.query_text:
+            self.query_text = ""
+            self.search_box.value = ""
+        self.show_full_queue(person_id)
+        self.set_focus(self.queue_list)

@@ -1,0 +1,87 @@
+"""The one-line header: who is working, on which desk, and what needs attention."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.app import RenderResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from deskterm.tui.text import line, plain
+
+COUNTS = (
+    ("overdue", "overdue", "$error"),
+    ("due_today", "due today", "$warning"),
+    ("bad_mood", "bad mood", "$warning"),
+    ("at_risk", "at risk", "$accent"),
+)
+
+
+class DeskHeader(Widget):
+    """``deskterm · ana · sqlite:///desk.db`` on the left; the counts on the right."""
+
+    DEFAULT_CSS = """
+    DeskHeader {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    counts: reactive[dict[str, int] | None] = reactive(None)
+    people: reactive[int | None] = reactive(None)
+
+    def __init__(self, agent: str, db_label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.agent = agent
+        self.db_label = db_label
+
+    def show(self, counts: Mapping[str, int], people: int) -> None:
+        """Show new counts (from ``Queue.counts``) and how many people there are."""
+        self.counts = dict(counts)
+        self.people = people
+
+    @property
+    def counts_text(self) -> str:
+        """The counts as shown, e.g. "2 overdue · 1 due today · 0 bad mood · 3 at risk"."""
+        return self._counts().plain
+
+    def _counts(self) -> Content:
+        counts = self.counts or {}
+        parts: list[Content] = []
+        for key, label, colour in COUNTS:
+            parts.append(_count(counts.get(key, 0), label, colour))
+        return Content(" · ").join(parts)
+
+    def render(self) -> RenderResult:
+        width = self.content_region.width
+        left = Content.assemble(
+            ("deskterm", "bold"),
+            " · ",
+            line(self.agent, 24),
+            (" · ", "dim"),
+        )
+        if self.counts is None:
+            right = Content.styled("loading people…", "dim italic")
+        else:
+            right = self._counts()
+            people = Content.styled(f" · {self.people or 0:,} people", "dim")
+            if left.cell_length + 20 + right.cell_length + people.cell_length <= width:
+                right = right.append(people)
+        room = max(8, width - left.cell_length - right.cell_length - 2)
+        left = left.append(Content.styled(tail(plain(self.db_label), room), "dim"))
+        gap = max(1, width - left.cell_length - right.cell_length)
+        return Content.assemble(left, " " * gap, right)
+
+
+def _count(value: int, label: str, colour: str) -> Content:
+    text = Content(f"{value:,} {label}")
+    return text.stylize(f"bold {colour}") if value else text.stylize("dim")
+
+
+def tail(text: str, width: int) -> str:
+    """The end of ``text`` in ``width`` characters ("…/desk.db"): a path's end says most."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]

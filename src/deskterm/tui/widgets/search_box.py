@@ -1,0 +1,48 @@
+"""The search box above the queue: a one-line Input whose keys the screen listens to.
+
+Typing posts ``Input.Changed`` (the screen searches in a worker); ``enter`` posts
+``Input.Submitted``; ``escape`` and ``down`` post ``SearchBox.Leave`` so the screen can
+clear the search or hand focus to the queue.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+PLACEHOLDER = "/ search people (typos welcome)"
+
+
+class SearchBox(Input):
+    """A borderless, one-line search field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave(True)", "Clear search", show=True),
+        Binding("down", "leave(False)", "To the queue", show=False),
+    ]
+    DEFAULT_CSS = """
+    SearchBox {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $surface;
+        &:focus { border: none; background: $boost; }
+        & > .input--placeholder { color: $text-muted; }
+    }
+    """
+
+    class Leave(Message):
+        """Focus should go back to the queue; ``clear``: the search is abandoned."""
+
+        def __init__(self, clear: bool) -> None:
+            super().__init__()
+            self.clear = clear
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+
+    def action_leave(self, clear: bool) -> None:
+        self.post_message(self.Leave(clear))

@@ -1,0 +1,111 @@
+"""How one timeline entry reads: when, who, what kind — then what was written.
+
+Every entry says which agent wrote it and when (in the agent's zone), so everyone on the
+team reads the same history (PRODUCT.md, idea 3). All stored text is shown literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from textual.content import Content
+
+from deskterm.queue import mood_mark
+from deskterm.services.views import EntryView
+from deskterm.tui.text import day_time, line, literal
+
+KIND_STYLE = {
+    "contact": "$primary",
+    "note": "$foreground",
+    "mood": "$warning",
+    "follow_up": "$accent",
+    "done": "$success",
+    "edit": "$secondary",
+    "merge": "$secondary",
+    "created": "$text-muted",
+}
+INDENT = "   "
+
+
+def entry_lines(entry: EntryView, *, tz: tzinfo, now: datetime, labels: Sequence[str]) -> Content:
+    """Two or more lines: a dim heading (time · agent · kind) and the entry's text."""
+    heading = Content.assemble(
+        (day_time(entry.at, tz, now=now), "dim"),
+        (" · ", "dim"),
+        line(entry.agent, 30).stylize("bold"),
+        (" · ", "dim"),
+        _kind(entry, tz, now, labels),
+    )
+    body = _body(entry)
+    if not body:
+        return heading
+    return Content("\n").join([heading, *(Content(INDENT).append(b) for b in body)])
+
+
+def _kind(entry: EntryView, tz: tzinfo, now: datetime, labels: Sequence[str]) -> Content:
+    style = KIND_STYLE.get(entry.kind, "")
+    data = entry.data or {}
+    if entry.kind == "contact":
+        channel = line(entry.channel, 20) if entry.channel else Content("contact")
+        return Content.styled("contact · ", style).append(channel.stylize(style))
+    if entry.kind == "mood":
+        level = _int(data.get("level"))
+        label = labels[level - 1] if level and 1 <= level <= 5 else "?"
+        return Content.styled(f"mood {mood_mark(level)} ", style).append(
+            literal(label).stylize(style)
+        )
+    if entry.kind == "follow_up":
+        due = _when(data.get("due"))
+        text = f"follow-up due {day_time(due, tz, now=now)}" if due else "follow-up"
+        return Content.styled(text, style)
+    if entry.kind == "done":
+        return Content.styled("follow-up done", style)
+    return Content.styled(entry.kind.replace("_", " "), style)
+
+
+def _body(entry: EntryView) -> list[Content]:
+    data = entry.data or {}
+    lines: list[Content] = []
+    if entry.kind == "done" and data.get("note"):
+        lines.append(Content.styled("was: ", "dim").append(literal(str(data["note"]))))
+    if entry.kind == "edit" and isinstance(data.get("changes"), dict):
+        for name, change in data["changes"].items():
+            lines.append(_change(str(name), change))
+        return lines
+    if entry.text:
+        lines.extend(literal(part) for part in entry.text.splitlines() or [""])
+    return lines
+
+
+def _change(name: str, change: Any) -> Content:
+    old, new = change if isinstance(change, list | tuple) and len(change) == 2 else ("?", change)
+    return Content.assemble(
+        literal(name), (": ", "dim"), literal(_shown(old)), (" → ", "dim"), literal(_shown(new))
+    )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
