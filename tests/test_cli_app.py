@@ -1,0 +1,85 @@
+"""``deskterm`` and ``deskterm --demo`` hand the right desk to the TUI (faked here)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from deskterm.cli.main import main
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
+            monkeypatch.delenv(name)
+    path = tmp_path / "config.toml"
+    path.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Replace the TUI with a recorder; returns what each run was given."""
+    calls: list[dict] = []
+
+    def run_app(*, desk, settings, db_label):
+        url = desk.engine.url.database
+        calls.append(
+            {
+                "agent": desk.agent,
+                "label": db_label,
+                "people": len(desk.summary_rows()),
+                "db_file": Path(url) if url else None,
+                "settings": settings,
+            }
+        )
+
+    fake = types.ModuleType("deskterm.tui.app")
+    fake.run_app = run_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "deskterm.tui.app", fake)
+    return calls
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+def test_no_command_opens_the_configured_database(capsys, config, tmp_path, opened):
+    db = tmp_path / "desk.db"
+    code, _, err = run(capsys, "--config", str(config), "--db", f"sqlite:///{db}")
+    assert code == 0, err
+    (call,) = opened
+    assert call["agent"] == "ana"
+    assert call["db_file"] == db and str(db) in call["label"]
+
+
+def test_demo_uses_a_fresh_temporary_database(capsys, config, tmp_path, opened):
+    code, _, err = run(capsys, "--config", str(config), "--demo")
+    assert code == 0, err
+    (call,) = opened
+    assert call["people"] > 100
+    assert call["label"].startswith("demo")
+    assert not call["db_file"].exists()  # removed when the app closes
+    assert not call["db_file"].parent.exists()
+    assert not (tmp_path / "desk.db").exists()
+
+
+def test_demo_refuses_db(capsys, config, tmp_path, opened):
+    code, _, err = run(capsys, "--config", str(config), "--db", "sqlite:///x.db", "--demo")
+    assert code == 2 and "--demo" in err and opened == []
+
+
+def test_missing_tui_is_one_line(capsys, config, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "deskterm.tui.app", None)  # import fails
+    code, out, err = run(capsys, "--config", str(config), "--db", f"sqlite:///{tmp_path / 'd.db'}")
+    assert code == 1 and out == ""
+    assert err.startswith("deskterm: the full-screen app is not available")
+    assert len(err.splitlines()) == 1

@@ -1,0 +1,82 @@
+"""The directory keeps the queue and search current with what anyone writes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deskterm.directory import Directory
+from deskterm.services import Desk
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def people(desk):
+    """Jim (nothing due), Margo (overdue), Alecia (upset now)."""
+    jim = desk.add_person({"name": "Jim Okafor", "email": "jim@example.org"})
+    margo = desk.add_person({"name": "Margo Fairweather", "company": "Fairweather Ltd"})
+    alecia = desk.add_person({"name": "Alecia Brandt"})
+    desk.log_follow_up(margo.id, desk.clock() - timedelta(days=2), "call back")
+    desk.log_mood(alecia.id, 1, "her cat is at the vet")
+    return jim, margo, alecia
+
+
+@pytest.fixture
+def directory(desk, people, clock):
+    d = Directory(desk, tz=BERLIN, clock=clock)
+    d.load()
+    return d
+
+
+def test_load_orders_the_queue_with_reasons(directory, people):
+    """Overdue Margo first, upset Alecia next, Jim last — each with why."""
+    jim, margo, alecia = people
+    queue = directory.queue()
+    assert list(queue.ids) == [margo.id, alecia.id, jim.id]
+    assert queue.row(0).reason == "overdue 2d"
+    assert queue.row(1).category == "bad_mood"
+
+
+def test_search_finds_people_with_typos(directory, people):
+    """'mrgo fair' finds Margo at Fairweather."""
+    _jim, margo, _alecia = people
+    assert directory.search("mrgo fair").ids[:1] == [margo.id]
+
+
+def test_another_agents_write_appears_after_sync(directory, people, engine, clock):
+    """A note by another desk (as another process would) reorders and reindexes."""
+    jim, _margo, _alecia = people
+    other = Desk(engine, "bo", clock=clock)
+    other.log_mood(jim.id, 1, "furious about the invoice")
+    other.edit_person(jim.id, other.get_person(jim.id).version, {"company": "Zebra Works"})
+    directory.build_index()
+    batch = directory.sync()
+    assert jim.id in batch.changed
+    assert directory.row_for(jim.id).category == "bad_mood"
+    assert directory.search("zebra").ids == [jim.id]
+
+
+def test_added_and_erased_people_follow(directory, desk, people):
+    """New people are found; erased ones vanish from queue and search."""
+    directory.build_index()
+    zoe = desk.add_person({"name": "Zoë Müller"})
+    directory.sync()
+    assert directory.search("zoe muller").ids == [zoe.id]
+    desk.erase(zoe.id)
+    directory.sync()
+    assert directory.search("zoe muller").ids == []
+    assert directory.row_for(zoe.id) is None
+    assert len(directory) == 3
+
+
+def test_changes_during_index_build_are_not_lost(directory, desk, people):
+    """A change that lands before the index exists is applied once it is built."""
+    jim, _m, _a = people
+    desk.edit_person(jim.id, 1, {"name": "James Okafor"})
+    directory.sync()  # index not built yet: queue updated, index catches up on build
+    directory.build_index()
+    assert directory.search("james").ids == [jim.id]
+    assert directory.row_for(jim.id).name == "James Okafor"
