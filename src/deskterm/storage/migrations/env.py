@@ -19,7 +19,16 @@ with writer(engine).connect() as connection:
         # SQLite ignores this pragma inside a transaction, so it goes straight to the
         # driver before BEGIN; migrations that rebuild check the keys themselves.
         connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # SQLite does run DDL inside a transaction (we turned pysqlite's implicit commits
+    # off), so the whole upgrade is one BEGIN IMMEDIATE transaction: alembic's default for
+    # SQLite commits after each revision, and a desk starting at the same moment could
+    # then slip in between and apply the next revision twice.
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        transactional_ddl=True,
+    )
     with context.begin_transaction():
         if not sqlite:
             # Desks starting together on a new database would otherwise all create the
