@@ -52,6 +52,8 @@ class Directory:
         self.settings = queue_settings or QueueSettings()
         self.clock = clock
         self._lock = threading.RLock()
+        self._sync_lock = threading.Lock()  # one sync at a time: summaries land in order
+        self._generation = 0
         self._table = SummaryTable.from_rows([])
         self._index: SearchIndex | None = None
         self._index_stale: set[int] = set()
@@ -93,12 +95,18 @@ class Directory:
 
     # -- queue and search -------------------------------------------------------------
     def queue(self) -> Queue:
-        """The current attention order (recomputed after changes and every minute)."""
+        """The current attention order (recomputed after changes and every minute).
+
+        Each new order has a larger ``generation``, so a screen handed queues by several
+        workers can tell a late, older one from the newest.
+        """
         now = int(self.clock().timestamp())
         with self._lock:
             if self._queue is None or now // 60 != self._queue_minute:
-                self._queue = order_queue(self._table, now=now, tz=self.tz, settings=self.settings)
-                self._queue_minute = now // 60
+                queue = order_queue(self._table, now=now, tz=self.tz, settings=self.settings)
+                self._generation += 1
+                queue.generation = self._generation
+                self._queue, self._queue_minute = queue, now // 60
             return self._queue
 
     def row_for(self, person_id: int) -> QueueRow | None:
@@ -119,11 +127,16 @@ class Directory:
 
     # -- staying current --------------------------------------------------------------
     def sync(self) -> ChangeBatch:
-        """Apply everything changed in the database (by anyone) since the last sync."""
-        batch = self.desk.poll_changes()
-        if batch:
-            self.apply(batch)
-        return batch
+        """Apply everything changed in the database (by anyone) since the last sync.
+
+        Serialised: two workers syncing at once would otherwise read summaries in one
+        order and store them in the other, leaving an older row in place of a newer one.
+        """
+        with self._sync_lock:
+            batch = self.desk.poll_changes()
+            if batch:
+                self.apply(batch)
+            return batch
 
     def apply(self, batch: ChangeBatch) -> None:
         """Reload the changed people's summaries; forget the erased ones."""

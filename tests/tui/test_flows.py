@@ -146,6 +146,23 @@ async def test_add_person_selects_them(app, settle, desk) -> None:
         assert "Added Noor Haddad" in notes(app)
 
 
+async def test_a_late_older_queue_keeps_the_new_person_selected(app, settle, desk) -> None:
+    """A refresh that started before a save and lands after it changes nothing shown."""
+    from deskterm.tui.messages import QueueReady
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        older = app.screen.queue
+        await pilot.press("a", *"Noor Haddad", "enter")
+        await settle(pilot)
+        stored = desk.find_person("Noor Haddad")
+        app.screen.post_message(QueueReady(older))  # the overtaken refresh arrives
+        await settle(pilot)
+        queue = app.screen.query_one(QueueList)
+        assert queue.selected_id == stored.id
+        assert app.screen.queue.position_of(stored.id) is not None
+
+
 async def test_edit_person_saves_only_changes(app, settle, desk, people) -> None:
     """`e`: the form starts from the profile; a changed field is saved."""
     async with app.run_test(size=(120, 36)) as pilot:

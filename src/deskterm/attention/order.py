@@ -106,7 +106,7 @@ class Queue:
 
     __slots__ = (
         "_by_id", "_cat", "_counts", "_level", "_names", "_now", "_rank_by_id", "_rows",
-        "_settings", "_sub", "_t", "_tz", "ids",
+        "_settings", "_sub", "_t", "_tz", "generation", "ids",
     )  # fmt: skip
 
     def __init__(
@@ -134,6 +134,7 @@ class Queue:
         }
         self._rank_by_id: np.ndarray | None = None
         self._by_id: np.ndarray | None = None
+        self.generation = 0  # set by whoever keeps queues in sequence: newer is larger
         for arr in (rows, ids, cat, sub, t, level):
             arr.flags.writeable = False
 

@@ -142,6 +142,15 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         self, queue: Queue, changed: frozenset[int], select: int | None = None
     ) -> None:
         first = self.queue is None
+        if not first and queue.generation < self.queue.generation:
+            # A worker that started before a newer result (e.g. a sync overtaken by a
+            # save) must not put back the older order and lose the new selection.
+            if select is None:
+                selected = self.queue_list.selected_id
+                if selected is not None and selected in changed:
+                    self.request_person(selected, force=True)
+                return
+            queue = self.queue
         self.queue = queue
         self.query_one(DeskHeader).show(queue.counts, len(queue))
         keep = select if select is not None else self.queue_list.selected_id
