@@ -1,12 +1,14 @@
 """Time ``order_queue`` over N synthetic people.
 
 Run: ``uv run python benchmarks/bench_queue.py [N ...]`` (default 100,000 and 1,000,000).
+Importable: ``measure(n)`` returns the numbers as a dict (``benchmarks/run.py`` uses it).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -50,8 +52,8 @@ def synthetic(n: int, seed: int = 0) -> tuple[list, ...]:
     )
 
 
-def bench(n: int, repeat: int = 5) -> None:
-    """Print load, first (cold: builds the name index) and best warm ordering times."""
+def measure(n: int, repeat: int = 5) -> dict[str, Any]:
+    """Load, first (cold: builds the name index) and warm ordering times in seconds."""
     columns = synthetic(n)
     t0 = time.perf_counter()
     table = SummaryTable.from_columns(*columns)
@@ -65,11 +67,24 @@ def bench(n: int, repeat: int = 5) -> None:
         start = time.perf_counter()
         queue = order_queue(table, now=NOW, tz=tz)
         warm.append(time.perf_counter() - start)
-    reasons = [queue.reason(p) for p in range(min(50, len(queue)))]
+    return {
+        "n": n,
+        "load_s": t1 - t0,
+        "first_s": t2 - t1,
+        "best_s": min(warm),
+        "median_s": sorted(warm)[len(warm) // 2],
+        "reasons": [queue.reason(p) for p in range(min(50, len(queue)))],
+    }
+
+
+def bench(n: int, repeat: int = 5) -> None:
+    """Print load, first (cold: builds the name index) and best warm ordering times."""
+    r = measure(n, repeat)
     print(
-        f"n={n:>9,}  from_columns {1e3 * (t1 - t0):5.0f} ms  first order {1e3 * (t2 - t1):6.0f} ms"
-        f"  order (after an upsert) best {1e3 * min(warm):6.1f} ms"
-        f"  median {1e3 * sorted(warm)[len(warm) // 2]:6.1f} ms  [{reasons[0]}]"
+        f"n={n:>9,}  from_columns {1e3 * r['load_s']:5.0f} ms"
+        f"  first order {1e3 * r['first_s']:6.0f} ms"
+        f"  order (after an upsert) best {1e3 * r['best_s']:6.1f} ms"
+        f"  median {1e3 * r['median_s']:6.1f} ms  [{r['reasons'][0]}]"
     )
 
 
