@@ -1,0 +1,216 @@
+"""The benchmark: search, queue and start-up of deskterm at 10k, 100k and 1M people.
+
+Run ``uv run python benchmarks/run.py`` (sizes 10000 100000 1000000, about 15 minutes
+on 2 cores, most of it ``fzf`` and filling the 1M database the first time) or give the
+sizes: ``uv run python benchmarks/run.py 10000 100000``. ``--no-fzf`` / ``--no-app``
+leave those columns out, ``-v`` adds every query's time. Progress goes to stderr, the
+Markdown table to stdout.
+
+Every size uses the same deterministic people (``deskterm.search.corpus``: names in
+Latin with accents, Cyrillic, Chinese, Japanese, Korean, Arabic and Greek scripts,
+emails, phones, companies, tags, notes). The columns:
+
+- **index build** — ``SearchIndex.build`` over everyone in-process (index size);
+- **query p50 / p95** — in-process, over ``bench_search.QUERIES`` (prefix, typo, email
+  fragment, company, phone digits, two words, non-Latin, no match), 5 warm rounds;
+- **queue order** — ``order_queue`` over ``bench_queue``'s synthetic summaries: the
+  first order (builds its name index) / the median after a write;
+- **start → queue** — a fresh process running the ``deskterm`` command line on a SQLite
+  database of these people (``app_start``), until the main screen has drawn a frame
+  with the queue; **→ search** — until the search index is ready (median of 3 starts,
+  1 at a million, after one discarded warm-up start that compiles the bytecode);
+- **app RSS** — resident memory of that desk process holding the queue and the index
+  (its peak in brackets);
+- **fzf** — ``fzf --filter QUERY < corpus`` as a whole process for the same queries on
+  the same people (one line each: name, email, company, phone, tags, what matters,
+  notes): the median over queries of each query's median (3 runs, 1 at a million), and
+  that divided by our p50. "fzf not installed" when it is not on PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import app_start
+import bench_queue
+from bench_search import QUERIES, make_corpus, measure
+
+SIZES = (10_000, 100_000, 1_000_000)
+HEADER = (
+    "people",
+    "index build",
+    "query p50 / p95",
+    "queue order",
+    "start → queue",
+    "→ search",
+    "app RSS (peak)",
+    "fzf p50 (× our p50)",
+)
+Log = Callable[[str], None]
+_warm: list[int] = []  # sizes whose warm-up start was run (the first only)
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def corpus_lines(docs: Sequence[Any]) -> str:
+    """The people as text, one line each, the way an agent would feed them to fzf."""
+    fields = ("name", "email", "company", "phone", "tags", "matters", "notes")
+    lines = (
+        " | ".join(" ".join(str(getattr(d, f)).split()) for f in fields if getattr(d, f))
+        for d in docs
+    )
+    return "\n".join(lines) + "\n"
+
+
+def fzf_times(corpus: Path, queries: Sequence[str], repeat: int) -> dict[str, float]:
+    """Each query's median seconds of ``fzf --filter QUERY < corpus`` as a process."""
+    env = {**os.environ, "FZF_DEFAULT_OPTS": "", "FZF_DEFAULT_COMMAND": ""}
+    out: dict[str, float] = {}
+    for q in queries:
+        runs = []
+        for _ in range(repeat):
+            with corpus.open("rb") as stdin:
+                t0 = time.perf_counter()
+                subprocess.run(
+                    ["fzf", "--filter", q], stdin=stdin, stdout=subprocess.DEVNULL, env=env
+                )
+                runs.append(time.perf_counter() - t0)
+        out[q] = statistics.median(runs)
+    return out
+
+
+def measure_size(
+    n: int,
+    *,
+    fzf: bool = True,
+    app: bool = True,
+    repeat: int = 5,
+    starts: int | None = None,
+    log: Log = _log,
+) -> dict[str, Any]:
+    """Every number of one row (seconds, MB, ms as named); ``starts`` of the desk."""
+    big = n > 100_000
+    starts = (1 if big else 3) if starts is None else starts
+    t0 = time.perf_counter()
+    docs = make_corpus(n)
+    log(f"{n:,} people made in {time.perf_counter() - t0:.0f} s; searching…")
+    r: dict[str, Any] = {"n": n, "search": measure(n, repeat=repeat, docs=docs)}
+    log("  ordering the queue…")
+    r["queue"] = bench_queue.measure(n)
+    if app:
+        try:
+            db = app_start.database(n, docs, log)
+            log("  starting the desk…")
+            if not _warm:  # the first start compiles bytecode: not what an agent waits for
+                app_start.start(db)
+                _warm.append(n)
+            runs = [app_start.start(db) for _ in range(starts)]
+            r["app"] = {k: statistics.median(s[k] for s in runs) for k in runs[0]}
+        except Exception as exc:  # shown in the table, never a silent gap
+            r["app_error"] = f"failed: {exc}"
+    if fzf and shutil.which("fzf"):
+        log("  fzf on the same people…")
+        with tempfile.TemporaryDirectory(prefix="deskterm-bench-") as tmp:
+            corpus = Path(tmp) / "people.txt"
+            corpus.write_text(corpus_lines(docs), encoding="utf-8")
+            r["fzf"] = fzf_times(corpus, QUERIES, 1 if big else 3)
+    elif fzf:
+        r["fzf_error"] = "fzf not installed"
+    return r
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1e3:.0f} ms"
+
+
+def cells(r: dict[str, Any]) -> list[str]:
+    """One table row."""
+    s, q = r["search"], r["queue"]
+    row = [
+        f"{r['n']:,}",
+        f"{s['build_s']:.1f} s ({s['index_mb']:.0f} MB)",
+        f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} ms",
+        f"{_ms(q['first_s'])} / {q['median_s'] * 1e3:.0f} ms",
+    ]
+    if "app" in r:
+        a = r["app"]
+        row += [f"{a['queue_s']:.2f} s", f"{a['index_s']:.1f} s"]
+        row.append(f"{a['rss_mb']:.0f} MB ({a['peak_mb']:.0f})")
+    else:
+        row += [r.get("app_error", "not measured")] * 3
+    if "fzf" in r:
+        p50 = statistics.median(r["fzf"].values())
+        row.append(f"{_ms(p50)} (×{p50 * 1e3 / s['p50_ms']:.0f})")
+    else:
+        row.append(r.get("fzf_error", "not measured"))
+    return row
+
+
+def table(results: Sequence[dict[str, Any]]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
+    lines += ["| " + " | ".join(cells(r)) + " |" for r in results]
+    return "\n".join(lines)
+
+
+def per_query(r: dict[str, Any]) -> str:
+    """Each query: hits, our median, fzf's median (``-v``)."""
+    ours, fzf = r["search"]["per_query_ms"], r.get("fzf", {})
+    lines = [f"\n{r['n']:,} people, per query:", "| query | hits | ours | fzf |"]
+    lines.append("|" + " --- |" * 4)
+    for q in QUERIES:
+        theirs = f"{fzf[q] * 1e3:.0f} ms" if q in fzf else "-"
+        lines.append(f"| `{q}` | {r['search']['totals'][q]:,} | {ours[q]:.1f} ms | {theirs} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, load average at start {load}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
+    parser.add_argument("--no-fzf", action="store_true", help="leave out the fzf column")
+    parser.add_argument("--no-app", action="store_true", help="leave out the desk start-up")
+    parser.add_argument("-v", "--verbose", action="store_true", help="every query's time")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    header = machine()
+    results = []
+    for n in args.sizes:
+        results.append(measure_size(n, fzf=not args.no_fzf, app=not args.no_app))
+    print(f"{header}; took {(time.perf_counter() - started) / 60:.0f} min\n")
+    print(table(results))
+    if args.verbose:
+        for r in results:
+            print(per_query(r))
+
+
+if __name__ == "__main__":
+    main()
