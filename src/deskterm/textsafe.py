@@ -61,6 +61,25 @@ def visible(text: str, *, newlines: bool = False) -> str:
     return _FORMAT.sub(_format, text)
 
 
+def _inert_char(char: str) -> str:
+    code = ord(char)
+    if char in _NAMES:
+        return _NAMES[char]
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\ufffd"  # C1 controls and bidi/format characters: one visible stand-in
+
+
+def inert(text: str) -> str:
+    """``text`` with each control or format character swapped for ONE visible character.
+
+    Same length as ``text``, so an editable field can show it and keep its cursor where
+    the agent put it (``visible()`` may spell a character out in several).
+    """
+    text = _CONTROLS.sub(lambda m: _inert_char(m.group()), text.replace("\t", " "))
+    return _FORMAT.sub(lambda m: _inert_char(m.group()), text)
+
+
 def one_line(text: str, width: int | None = None) -> str:
     """``visible()`` on one line, shortened with an ellipsis to ``width`` characters."""
     line = visible(text)

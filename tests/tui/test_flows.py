@@ -244,3 +244,40 @@ async def test_desk_errors_become_notifications(app, settle, other_desk, people)
         assert isinstance(app.screen, MainScreen)
         assert f"no person with id {people.jim.id}" in notes(app)
         assert app.is_running
+
+
+def control_chars(svg: str) -> list[str]:
+    """Control characters in a screenshot (the SVG keeps every drawn character)."""
+    return sorted({c for c in svg if ord(c) < 0x20 and c not in "\n\t" or 0x7F <= ord(c) < 0xA0})
+
+
+async def test_hostile_name_in_the_edit_form_never_reaches_the_terminal(
+    app, settle, desk, people
+) -> None:
+    """`e` on Eve: her name is drawn inert in the name field, and saving another field
+    keeps the stored name byte for byte."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await select(app, pilot, settle, people.eve.id)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonFormModal)
+        field = app.screen.query_one("#field-name", Input)
+        assert field.value == people.eve.name  # what is edited is what is stored
+        assert field._value.plain.endswith("␛]0;pwned␇")  # what is drawn is inert
+        assert control_chars(app.export_screenshot()) == []
+        app.screen.query_one("#field-language", Input).value = "English"
+        await pilot.press("enter")
+        await settle(pilot)
+    stored = desk.get_person(people.eve.id)
+    assert stored.language == "English" and stored.name == people.eve.name
+
+
+async def test_control_characters_typed_into_search_are_drawn_inert(app, settle) -> None:
+    """A paste with ESC and BEL in the search box shows ␛ and ␇, sends neither."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("/")
+        app.screen.search_box.insert_text_at_cursor("eve\x1b]0;pwned\x07")
+        await settle(pilot)
+        assert control_chars(app.export_screenshot()) == []

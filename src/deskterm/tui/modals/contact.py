@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from deskterm.tui.modals._base import Problem, QuickModal, titled
 from deskterm.tui.modals._choices import ChoiceRow
+from deskterm.tui.widgets.safe_input import SafeInput
 
 CHANNELS = ("phone", "email", "chat", "in person", "video")
 
@@ -45,7 +46,7 @@ class ContactModal(QuickModal[ContactResult]):
 
     def compose_body(self) -> ComposeResult:
         yield ChoiceRow(self.channels, self._start, numbered=True, digits=True, id="channel")
-        yield Input(placeholder="what was it about?", id="summary")
+        yield SafeInput(placeholder="what was it about?", id="summary")
 
     def collect(self) -> ContactResult:
         text = self.query_one("#summary", Input).value.strip()

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from deskterm.textsafe import one_line
 from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.widgets.safe_input import SafeInput
 
 NOTE_WIDTH = 60
 
@@ -31,7 +32,7 @@ class DoneModal(QuickModal[str]):
         )
         yield Static(closing, id="closing")
         yield Static(Content.assemble(("due: ", "dim"), one_line(self.due_text, 40)), id="due")
-        yield Input(placeholder="what happened?", id="outcome")
+        yield SafeInput(placeholder="what happened?", id="outcome")
 
     def collect(self) -> str:
         outcome = self.query_one("#outcome", Input).value.strip()

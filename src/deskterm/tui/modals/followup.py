@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from deskterm.due import DueError, ParsedDue, describe_due, parse_due
 from deskterm.tui.modals._base import Problem, QuickModal, literal, titled
+from deskterm.tui.widgets.safe_input import SafeInput
 
 QUICK = ("1h", "tomorrow", "2d", "1w")
 EXAMPLE = "type when, then what: 2d check the refund arrived"
@@ -60,7 +61,7 @@ class FollowUpModal(QuickModal[FollowUpResult]):
         self.allow_past = allow_past
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="when, then what", id="text")
+        yield SafeInput(placeholder="when, then what", id="text")
         yield Static(Content(EXAMPLE), id="preview", classes="-pending")
 
     def parse(self, text: str) -> ParsedDue:

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from deskterm.tui.modals._base import Problem, QuickModal, titled
 from deskterm.tui.modals._choices import ChoiceRow
+from deskterm.tui.widgets.safe_input import SafeInput
 
 LEVELS = 5
 
@@ -40,7 +41,7 @@ class MoodModal(QuickModal[MoodResult]):
     def compose_body(self) -> ComposeResult:
         start = self.current - 1 if self.current else -1
         yield ChoiceRow(self.labels, start, numbered=True, digits=True, id="level")
-        yield Input(placeholder="why? (optional)", id="note")
+        yield SafeInput(placeholder="why? (optional)", id="note")
 
     def collect(self) -> MoodResult:
         level = self.query_one("#level", ChoiceRow).index + 1

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.widgets.safe_input import SafeInput
 
 
 class NoteModal(QuickModal[str]):
@@ -20,7 +21,7 @@ class NoteModal(QuickModal[str]):
         super().__init__(titled("Note for", person_name))
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="what should the team know?", id="text")
+        yield SafeInput(placeholder="what should the team know?", id="text")
 
     def collect(self) -> str:
         text = self.query_one("#text", Input).value.strip()

@@ -22,6 +22,7 @@ from deskterm.services.validate import clean_profile
 from deskterm.services.views import PROFILE_FIELDS
 from deskterm.tui.modals._base import QuickModal, literal
 from deskterm.tui.modals._choices import ChoiceRow
+from deskterm.tui.widgets.safe_input import SafeInput
 
 LABELS = {
     "name": "name",
@@ -114,7 +115,7 @@ class PersonFormModal(QuickModal[dict[str, Any]]):
         suggester = None
         if field == "timezone":
             suggester = SuggestFromList(_zones(), case_sensitive=False)
-        return Input(
+        return SafeInput(
             value,
             placeholder=PLACEHOLDERS.get(field, ""),
             suggester=suggester,

@@ -11,12 +11,13 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
+
+from deskterm.tui.widgets.safe_input import SafeInput
 
 PLACEHOLDER = "/ search people (typos welcome)"
 
 
-class SearchBox(Input):
+class SearchBox(SafeInput):
     """A borderless, one-line search field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
