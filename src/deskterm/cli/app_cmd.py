@@ -41,7 +41,7 @@ def open_demo(ctx: Context) -> int:
     try:
         engine = open_engine(f"sqlite:///{folder / 'demo.db'}")
         _populate(engine, settings)
-        _run_tui(Desk(engine, settings.agent.name), settings, "demo (temporary)")
+        _run_tui(Desk(engine, settings.agent.name), settings, "demo")
     finally:
         if engine is not None:
             engine.dispose()

@@ -89,7 +89,8 @@ class SearchMixin:
         self.queue_list.set_empty_text(f"no one matches “{plain(message.query)[:40]}”")
         self.queue_list.set_source(RowList(message.rows), keep=message.keep)
         total, shown = message.result.total, len(message.rows)
-        self._status(f"{shown:,} of {total:,} matches" if total > shown else f"{total:,} matches")
+        noun = "match" if total == 1 else "matches"
+        self._status(f"{shown:,} of {total:,} {noun}" if total > shown else f"{total:,} {noun}")
         if self._enter_pending:
             self._enter_pending = False
             self._to_queue()

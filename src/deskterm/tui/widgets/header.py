@@ -17,6 +17,7 @@ COUNTS = (
     ("bad_mood", "bad mood", "$warning"),
     ("at_risk", "at risk", "$accent"),
 )
+SHORT = {"due today": "today", "bad mood": "upset"}  # for narrow terminals
 
 
 class DeskHeader(Widget):
@@ -49,11 +50,12 @@ class DeskHeader(Widget):
         """The counts as shown, e.g. "2 overdue · 1 due today · 0 bad mood · 3 at risk"."""
         return self._counts().plain
 
-    def _counts(self) -> Content:
+    def _counts(self, short: bool = False) -> Content:
         counts = self.counts or {}
         parts: list[Content] = []
         for key, label, colour in COUNTS:
-            parts.append(_count(counts.get(key, 0), label, colour))
+            shown = SHORT.get(label, label) if short else label
+            parts.append(_count(counts.get(key, 0), shown, colour))
         return Content(" · ").join(parts)
 
     def render(self) -> RenderResult:
@@ -71,8 +73,13 @@ class DeskHeader(Widget):
             people = Content.styled(f" · {self.people or 0:,} people", "dim")
             if left.cell_length + 20 + right.cell_length + people.cell_length <= width:
                 right = right.append(people)
-        room = max(8, width - left.cell_length - right.cell_length - 2)
-        left = left.append(Content.styled(tail(plain(self.db_label), room), "dim"))
+            if left.cell_length + 10 + right.cell_length > width:
+                right = self._counts(short=True)  # the counts matter more than the labels
+        room = width - left.cell_length - right.cell_length - 2
+        if room >= 8:
+            left = left.append(Content.styled(tail(plain(self.db_label), room), "dim"))
+        else:  # no room for the database: the agent and the counts stay whole
+            left = Content.assemble(("deskterm", "bold"), " · ", line(self.agent, 24), " ")
         gap = max(1, width - left.cell_length - right.cell_length)
         return Content.assemble(left, " " * gap, right)
 
