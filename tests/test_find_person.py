@@ -43,6 +43,15 @@ def test_find_by_name_with_accents_and_casefold(desk):
     assert desk.find_person("zoë strasse").id == p.id
 
 
+def test_find_by_name_typed_without_accents(desk):
+    """A script can name "zoe muller" for Zoë Müller; a slip still suggests her."""
+    p = desk.add_person({"name": "Zoë Müller", "email": "zoe@example.de"})
+    assert desk.find_person("zoe muller").id == p.id
+    with pytest.raises(NotFound) as err:
+        desk.find_person("zoe mulr")
+    assert any("Zoë Müller" in c for c in err.value.candidates)
+
+
 def test_find_ambiguous_name_lists_both(desk, people):
     """A name shared by two people raises Ambiguous listing both of them."""
     with pytest.raises(Ambiguous) as err:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from deskterm.errors import Ambiguous, NotFound, StorageError
 from deskterm.models import Change, Entry, FollowUp, Mood, Person
+from deskterm.search.normalize import normalize
 from deskterm.services.validate import decode_tags
 from deskterm.services.views import (
     ChangeBatch,
@@ -225,11 +226,12 @@ class Reads:
 
     @staticmethod
     def _casefold_matches(s: Session, wanted: str) -> list[Person]:
-        key = wanted.casefold()
+        """People whose name equals ``wanted`` ignoring case, width and accents."""
+        key = " ".join(normalize(wanted).split())
         ids = [
             pid
             for pid, name in s.execute(select(Person.id, Person.name))
-            if " ".join(name.split()).casefold() == key
+            if " ".join(normalize(name).split()) == key
         ]
         return [p for p in (s.get(Person, i) for i in ids[:20]) if p is not None]
 
@@ -240,7 +242,9 @@ class Reads:
             r[0]: f"{r[1]} <{r[2]}> (id {r[0]})" if r[2] else f"{r[1]} (id {r[0]})" for r in rows
         }
         names = {r[0]: r[1] for r in rows}
-        best = process.extract(ref, names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
+        best = process.extract(
+            ref, names, scorer=fuzz.WRatio, processor=normalize, limit=3, score_cutoff=70
+        )
         return [labels[key] for _name, _score, key in best]
 
     # -- bulk loads for the queue and the search index --------------------------------
