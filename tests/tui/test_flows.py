@@ -248,7 +248,7 @@ async def test_desk_errors_become_notifications(app, settle, other_desk, people)
 
 def control_chars(svg: str) -> list[str]:
     """Control characters in a screenshot (the SVG keeps every drawn character)."""
-    return sorted({c for c in svg if ord(c) < 0x20 and c not in "\n\t" or 0x7F <= ord(c) < 0xA0})
+    return sorted({c for c in svg if (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0})
 
 
 async def test_hostile_name_in_the_edit_form_never_reaches_the_terminal(
