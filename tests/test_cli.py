@@ -188,10 +188,18 @@ def test_erase_needs_yes(cli, desk, margo):
 
 # -- database --------------------------------------------------------------------------
 @pytest.mark.parametrize("url", ["nonsense", "mysql://u@h/db", "sqlite://"])
-def test_bad_database_url_is_one_line_exit_1(cli, url):
+def test_bad_database_url_is_bad_input_exit_2(cli, url):
+    """A URL that cannot work is bad input (2), named with where it came from."""
     result = cli("note", "1", "x", db=url)
+    assert result.code == 2
+    assert "--db: database.url:" in one_line_error(result)
+
+
+def test_unreachable_database_is_exit_1(cli):
+    """A good URL whose server does not answer is a failure while working (1)."""
+    result = cli("note", "1", "x", db="postgresql+psycopg://postgres@127.0.0.1:1/test")
     assert result.code == 1
-    one_line_error(result)
+    assert "cannot open database" in one_line_error(result)
 
 
 def test_db_upgrade_and_status(cli):
@@ -233,7 +241,8 @@ def _deskterm(*argv: str, tmp_path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("argv", "code"),
     [
-        (("--db", "nonsense", "note", "1", "x"), 1),
+        (("--db", "nonsense", "note", "1", "x"), 2),
+        (("--db", "postgresql+psycopg://postgres@127.0.0.1:1/test", "note", "1", "x"), 1),
         (("--db", "sqlite:///{tmp}/d.db", "note", "nobody", "x"), 2),
         (("--db", "sqlite:///{tmp}/d.db", "follow-up", "1", "someday"), 2),
         (("--db", "sqlite:///{tmp}/d.db", "import", "{tmp}/missing.csv"), 2),

@@ -95,6 +95,11 @@ def test_errors_hide_the_password(url):
     assert "\n" not in str(err.value)
 
 
+def test_postgres_scheme_means_postgresql_with_psycopg():
+    """``postgres://`` (as many hosts print it) is read as PostgreSQL through psycopg 3."""
+    assert parse_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+
+
 def test_unreachable_postgresql_names_the_server():
     """An unreachable server is reported with the (safe) URL and the reason."""
     with pytest.raises(StorageError, match=r"127\.0\.0\.1:1/"):

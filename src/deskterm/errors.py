@@ -55,3 +55,9 @@ class StorageError(DeskError):
     """The database cannot be reached, is locked, or has an unusable URL."""
 
     exit_code = 1
+
+
+class BadDatabaseURL(StorageError):
+    """The database URL itself is unusable (bad input, not a failure while working)."""
+
+    exit_code = 2

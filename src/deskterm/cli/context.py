@@ -42,9 +42,15 @@ class Context:
     def engine(self, *, migrate: bool = True) -> Engine:
         """The configured database, schema brought up to date unless ``migrate`` is False."""
         if self._engine is None:
+            from deskterm.errors import BadDatabaseURL
             from deskterm.storage import open_engine
 
-            self._engine = open_engine(self.settings().database.url, migrate=migrate)
+            settings = self.settings()
+            try:
+                self._engine = open_engine(settings.database.url, migrate=migrate)
+            except BadDatabaseURL as err:  # say where the URL came from
+                origin = settings.sources.get("database.url", "default")
+                raise BadDatabaseURL(f"{origin}: database.url: {err}") from None
         return self._engine
 
     def desk(self) -> Desk:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from deskterm.errors import StorageError
+from deskterm.errors import BadDatabaseURL, StorageError
 
 WRITE_OPTION = "deskterm_write"
 SQLITE_BUSY_MS = 15_000
@@ -27,15 +27,17 @@ def parse_url(raw: str) -> URL:
     """Parse and check a database URL, or raise StorageError naming what is wrong."""
     raw = raw.strip()
     if not raw:
-        raise StorageError("database URL is empty (set [database] url or --db)")
+        raise BadDatabaseURL("database URL is empty (set [database] url or --db)")
     try:
         url = make_url(raw)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        raise StorageError(
+        raise BadDatabaseURL(
             f"bad database URL {_hide_password(raw)!r}: expected e.g. sqlite:///path/desk.db or "
             "postgresql+psycopg://user@host/db"
         ) from None
     backend = url.get_backend_name()
+    if backend == "postgres":  # the spelling many hosts hand out; SQLAlchemy wants postgresql
+        backend = "postgresql"
     if backend == "postgresql":
         # psycopg 3 is what we install; plain postgresql:// would mean psycopg2.
         return url.set(drivername="postgresql+psycopg")
@@ -43,7 +45,7 @@ def parse_url(raw: str) -> URL:
         if url.get_driver_name() not in ("pysqlite",):
             url = url.set(drivername="sqlite")
         return url
-    raise StorageError(
+    raise BadDatabaseURL(
         f"unsupported database {backend!r} in {safe_url(url)}: use sqlite:/// or postgresql+psycopg://"
     )
 
@@ -80,7 +82,7 @@ def make_engine(raw_url: str) -> Engine:
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:"):
-        raise StorageError("an in-memory SQLite database cannot be shared; give a file path")
+        raise BadDatabaseURL("an in-memory SQLite database cannot be shared; give a file path")
     path = Path(database).expanduser()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
