@@ -202,6 +202,23 @@ def test_embedded_newlines_keep_line_numbers_right(cli, tmp_path):
     assert multi["entries"][1]["text"] == "line one\nline two\nline three"
 
 
+def test_a_quote_that_never_closes_is_reported_where_it_opens(cli, tmp_path):
+    """An unclosed quote would swallow the rest of the file into one note: it is a bad
+    row named by the line it opens on, and nothing is imported."""
+    path = write(tmp_path, "p.csv", HEADER + 'Ann,,,,,fine\nBo,,,,,"oops\nCy,,,,,\nDi,,,,,\n')
+    result = cli("import", str(path))
+    assert result.code == 2
+    assert f"{path}:3: quote: a quoted field opened here is never closed" in result.err
+    assert cli("export").out == ""
+
+
+def test_a_stray_quote_inside_a_field_is_data(cli, tmp_path):
+    """``5" screen`` is a value with a quote in it, not a broken file."""
+    path = write(tmp_path, "p.csv", HEADER + 'Ann,,,,,wants a 5" screen\n')
+    assert cli("import", str(path)).code == 0
+    assert exported(cli)[0]["entries"][1]["text"] == 'wants a 5" screen'
+
+
 def test_markup_and_control_characters_are_data(cli, tmp_path):
     names = ["[bold]x[/]", "[@click=app.quit]", "oops [/] here", "\x1b[31mred", "\x1b]0;pwned\x07"]
     buffer = io.StringIO()

@@ -84,8 +84,11 @@ def do_import(ctx: Context) -> int:
     bad, good = len(parsed.bad), len(parsed.good)
     if bad and not ctx.args.skip_invalid:
         rows = f"{bad:,} bad row{'s' if bad != 1 else ''}"
+        them = "them" if bad != 1 else "it"
+        if not good:
+            raise InvalidInput(f"nothing imported: {rows} in {source} and no good ones; fix {them}")
         raise InvalidInput(
-            f"nothing imported: {rows} in {source}; fix them, or use --skip-invalid "
+            f"nothing imported: {rows} in {source}; fix {them}, or use --skip-invalid "
             f"to import the {good:,} good one{'s' if good != 1 else ''}"
         )
     rejected = None

@@ -57,7 +57,22 @@ def parse_csv(
                 on_row(len(parsed.rows))
     except csv.Error as exc:
         raise InvalidInput(f"{source}:{reader.line_num}: csv: {exc}") from None
+    if parsed.rows and previous >= len(lines) and _unclosed(parsed.rows[-1].raw, reader):
+        # A quote that never closes swallows every line after it into one field.
+        parsed.rows[-1].problems.insert(0, "quote: a quoted field opened here is never closed")
+        parsed.rows[-1].person = None
     return parsed
+
+
+def _unclosed(raw: str, reader: object) -> bool:
+    """True if the file's last row ends inside a quoted field."""
+    dialect = getattr(reader, "dialect", csv.excel)
+    try:
+        for _ in csv.reader(raw.splitlines(keepends=True), dialect, strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
 
 
 def _dialect(lines: list[str]) -> type[csv.Dialect]:
