@@ -286,3 +286,25 @@ def test_database_from_a_newer_deskterm_is_refused(engine):
 def test_pg_base_is_a_psycopg_url():
     """The test PostgreSQL URL itself goes through psycopg 3 (sanity of the fixtures)."""
     assert parse_url(PG_BASE).drivername == "postgresql+psycopg"
+
+
+def test_head_read_from_the_files_is_alembics_head():
+    """The start-up check reads revisions without Alembic; it must agree with Alembic."""
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path):
+    """Alembic costs a fifth of a second to import: only an upgrade may load it."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    open_engine(url).dispose()  # created and upgraded here
+    probe = (
+        "import sys; from deskterm.storage import open_engine; "
+        f"open_engine({url!r}).dispose(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
