@@ -159,8 +159,9 @@ def _child(config: str, url: str) -> int:
             say("index " + json.dumps(_memory()))
             app.exit()
 
-    def run_app(*, desk: Any, settings: Any, db_label: str) -> None:
-        asyncio.run(probe(tui.DeskApp(desk=desk, settings=settings, db_label=db_label)))
+    def run_app(*, desk: Any, settings: Any, db_label: str, directory: Any = None) -> None:
+        app = tui.DeskApp(desk=desk, settings=settings, db_label=db_label, directory=directory)
+        asyncio.run(probe(app))
 
     tui.run_app = run_app
     from deskterm.cli.main import run

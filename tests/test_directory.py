@@ -80,3 +80,15 @@ def test_changes_during_index_build_are_not_lost(directory, desk, people):
     directory.build_index()
     assert directory.search("james").ids == [jim.id]
     assert directory.row_for(jim.id).name == "James Okafor"
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(desk, people, clock):
+    """Loads pause the collector while they read; it is running again afterwards."""
+    import gc
+
+    d = Directory(desk, tz=BERLIN, clock=clock)
+    d.load()
+    d.build_index()
+    assert gc.isenabled()
+    _jim, margo, _alecia = people
+    assert d.search("mrgo").ids[:1] == [margo.id]

@@ -7,12 +7,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, and_, func, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from deskterm.errors import Ambiguous, NotFound, StorageError
 from deskterm.models import Change, Entry, FollowUp, Mood, Person
-from deskterm.search.normalize import normalize
 from deskterm.services.validate import decode_tags
 from deskterm.services.views import (
     ChangeBatch,
@@ -227,6 +226,8 @@ class Reads:
     @staticmethod
     def _casefold_matches(s: Session, wanted: str) -> list[Person]:
         """People whose name equals ``wanted`` ignoring case, width and accents."""
+        from deskterm.search.normalize import normalize  # not on the start path
+
         key = " ".join(normalize(wanted).split())
         ids = [
             pid
@@ -237,6 +238,8 @@ class Reads:
 
     @staticmethod
     def _suggest(s: Session, ref: str) -> list[str]:
+        from deskterm.search.normalize import normalize
+
         rows = s.execute(select(Person.id, Person.name, Person.email)).all()
         labels = {
             r[0]: f"{r[1]} <{r[2]}> (id {r[0]})" if r[2] else f"{r[1]} (id {r[0]})" for r in rows
@@ -257,9 +260,10 @@ class Reads:
         return self._bulk(SEARCH_COLUMNS, ids)
 
     def _bulk(self, columns: Sequence[Any], ids: Sequence[int] | None) -> list[tuple[Any, ...]]:
+        if ids is None:
+            return self._everyone(columns)
+
         def q(s: Session) -> list[tuple[Any, ...]]:
-            if ids is None:
-                return [tuple(r) for r in s.execute(select(*columns))]
             out: list[tuple[Any, ...]] = []
             wanted = list(ids)
             for start in range(0, len(wanted), 500):
@@ -270,6 +274,29 @@ class Reads:
             return out
 
         return self._run(q)
+
+    def _everyone(self, columns: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Plain column values of every person, read by the driver's own cursor.
+
+        Only plain columns (integers and text, no type conversion) are read this way:
+        at 100,000 people it is twice as fast as SQLAlchemy rows, on the start path.
+        """
+        try:
+            with self.engine.connect() as conn:
+                sql = str(select(*columns).compile(dialect=conn.dialect))
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.execute(sql)
+                    return cursor.fetchall()
+                finally:
+                    cursor.close()
+        except (OperationalError, DBAPIError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StorageError(f"database error: {reason}") from None
+        except Exception as exc:  # the driver's own errors (sqlite3 / psycopg)
+            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg"):
+                raise StorageError(f"database error: {str(exc).splitlines()[0]}") from None
+            raise
 
     def count_people(self) -> int:
         return self._run(lambda s: s.execute(select(func.count(Person.id))).one()[0])

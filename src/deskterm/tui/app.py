@@ -22,7 +22,6 @@ from textual.screen import ModalScreen
 
 from deskterm.config import ConfigError, Settings, set_personal_value
 from deskterm.directory import Directory
-from deskterm.queue import QueueSettings
 from deskterm.services import Desk
 from deskterm.tui.commands import app_bindings, keymap
 from deskterm.tui.screens.main import MainScreen
@@ -51,12 +50,7 @@ class DeskApp(App[None]):
         self.settings = settings
         self.db_label = db_label
         self.clock = clock or desk.clock
-        self.directory = directory or Directory(
-            desk,
-            tz=settings.agent.tz,
-            queue_settings=queue_settings(settings),
-            clock=self.clock,
-        )
+        self.directory = directory or Directory.for_settings(desk, settings, clock=self.clock)
         self._saved_theme = settings.ui.theme
         self._replays: list[tuple[events.Key, int]] = []
         self.set_keymap(keymap(settings.keys))
@@ -123,16 +117,8 @@ class DeskApp(App[None]):
             self.call_from_thread(self.notify, str(err), severity="error", markup=False)
 
 
-def queue_settings(settings: Settings) -> QueueSettings:
-    """The queue's rules from the ``[queue]`` and ``[mood]`` settings."""
-    return QueueSettings(
-        quiet_days=settings.queue.quiet_days,
-        bad_mood_max=settings.queue.bad_mood_max,
-        order=settings.queue.order,
-        labels=settings.mood.labels,
-    )
-
-
-def run_app(*, desk: Desk, settings: Settings, db_label: str) -> None:
+def run_app(
+    *, desk: Desk, settings: Settings, db_label: str, directory: Directory | None = None
+) -> None:
     """Open the full-screen desk for ``desk`` and return when the agent quits."""
-    DeskApp(desk=desk, settings=settings, db_label=db_label).run()
+    DeskApp(desk=desk, settings=settings, db_label=db_label, directory=directory).run()
