@@ -37,6 +37,22 @@ async def test_header_names_agent_desk_and_counts(app, settle) -> None:
         assert header.counts_text == "1 overdue · 0 due today · 1 bad mood · 1 at risk"
 
 
+async def test_header_fits_80_columns_and_counts_one_person(desk, settings) -> None:
+    """At 80 columns every count stays whole; one person is "1 person", not "1 people"."""
+    desk.add_person({"name": "Solo Person"})
+    app = DeskApp(desk=desk, settings=settings, db_label="sqlite:////a/long/path/to/desk.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.screen.queue is not None:
+                break
+        await pilot.pause()
+        header = str(app.screen.query_one(DeskHeader).render())
+        assert header.rstrip().endswith("0 at risk"), header
+        status = str(app.screen.query_one("#queue-status", Static).render())
+        assert status.startswith("1 person · most urgent first"), status
+
+
 async def test_queue_in_attention_order_with_reasons(app, settle, people) -> None:
     """Overdue Margo first, upset Alecia next, each row saying why."""
     async with app.run_test(size=(120, 36)) as pilot:

@@ -76,3 +76,8 @@ def ago(moment: datetime, now: datetime) -> str:
         return "just now"
     span = humanize_span(seconds)
     return f"{span} ago" if seconds > 0 else f"in {span}"
+
+
+def people(count: int) -> str:
+    """ "1 person", "2,500 people"."""
+    return f"{count:,} {'person' if count == 1 else 'people'}"

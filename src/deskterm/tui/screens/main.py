@@ -29,6 +29,7 @@ from deskterm.tui import messages as m
 from deskterm.tui.commands import OPENERS, CommandsProvider, PeopleProvider, screen_bindings
 from deskterm.tui.screens.flows import QuickLogging
 from deskterm.tui.screens.search import SearchMixin
+from deskterm.tui.text import people
 from deskterm.tui.widgets.header import DeskHeader
 from deskterm.tui.widgets.person_view import PersonView
 from deskterm.tui.widgets.queue_list import QueueList
@@ -159,7 +160,7 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         else:
             self.show_full_queue(keep)
         if first and not self.directory.index_ready:
-            self._status(f"{len(queue):,} people · most urgent first · indexing for search…")
+            self._status(f"{people(len(queue))} · most urgent first · indexing for search…")
         selected = self.queue_list.selected_id
         if selected is not None and selected in changed:
             self.request_person(selected, force=True)

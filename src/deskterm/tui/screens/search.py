@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from deskterm.search import SearchCancelled
 from deskterm.tui import messages as m
-from deskterm.tui.text import plain
+from deskterm.tui.text import people, plain
 from deskterm.tui.widgets.queue_list import RowList
 from deskterm.tui.widgets.search_box import SearchBox
 
@@ -50,7 +50,7 @@ class SearchMixin:
         if self.queue is not None:
             self.queue_list.set_empty_text("no one here yet — press a to add a person")
             self.queue_list.set_source(self.queue, keep=keep, fallback=self.queue_list.cursor)
-            self._status(f"{len(self.queue):,} people · most urgent first")
+            self._status(f"{people(len(self.queue))} · most urgent first")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is not self.search_box:

@@ -10,6 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from deskterm.tui.text import line, plain
+from deskterm.tui.text import people as count_people
 
 COUNTS = (
     ("overdue", "overdue", "$error"),
@@ -70,7 +71,7 @@ class DeskHeader(Widget):
             right = Content.styled("loading people…", "dim italic")
         else:
             right = self._counts()
-            people = Content.styled(f" · {self.people or 0:,} people", "dim")
+            people = Content.styled(f" · {count_people(self.people or 0)}", "dim")
             if left.cell_length + 20 + right.cell_length + people.cell_length <= width:
                 right = right.append(people)
             if left.cell_length + 10 + right.cell_length > width:
