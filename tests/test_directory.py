@@ -92,3 +92,16 @@ def test_loading_leaves_the_garbage_collector_as_it_was(desk, people, clock):
     assert gc.isenabled()
     _jim, margo, _alecia = people
     assert d.search("mrgo").ids[:1] == [margo.id]
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [[], ["vip"], ["vip", "billing"], ['a "q" b', "x"], ["back\\slash"], ["漢字", "ü"], ['a", "b']],
+)
+def test_tag_words_for_the_index_match_the_stored_tags(tags):
+    """The fast path for plain tag lists gives exactly the words JSON decoding gives."""
+    from deskterm.directory import _tag_words
+    from deskterm.services.validate import decode_tags, encode_tags
+
+    raw = encode_tags(tags)
+    assert _tag_words(raw) == " ".join(decode_tags(raw))
