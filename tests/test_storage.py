@@ -95,6 +95,14 @@ def test_errors_hide_the_password(url):
     assert "\n" not in str(err.value)
 
 
+def test_short_url_for_the_header_drops_password_driver_and_options():
+    from deskterm.storage.engine import short_url
+
+    url = "postgresql+psycopg://desk:s3cret@db.internal/support?options=-csearch_path%3Dx"
+    assert short_url(url) == "postgresql://desk:***@db.internal/support"
+    assert short_url("sqlite:////tmp/desk.db") == "sqlite:////tmp/desk.db"
+
+
 def test_postgres_scheme_means_postgresql_with_psycopg():
     """``postgres://`` (as many hosts print it) is read as PostgreSQL through psycopg 3."""
     assert parse_url("postgres://u@h/db").drivername == "postgresql+psycopg"

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 def open_app(ctx: Context) -> int:
     """The TUI on the configured database."""
-    from deskterm.storage import safe_url
+    from deskterm.storage.engine import short_url
 
     settings = ctx.settings()
-    _run_tui(ctx.desk(), settings, safe_url(settings.database.url))
+    _run_tui(ctx.desk(), settings, short_url(settings.database.url))
     return 0
 
 

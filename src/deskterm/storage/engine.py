@@ -60,6 +60,17 @@ def safe_url(url: URL | str) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def short_url(url: URL | str) -> str:
+    """The database as the header names it: no password, no driver, no query options."""
+    if isinstance(url, str):
+        try:
+            url = make_url(url)
+        except (ArgumentError, ValueError):
+            return "<unparseable URL>"
+    url = url.set(drivername=url.get_backend_name(), query={})
+    return url.render_as_string(hide_password=True)
+
+
 def _hide_password(raw: str) -> str:
     """Mask ``user:secret@`` in a URL too broken to parse."""
     head, at, host = raw.rpartition("@")
