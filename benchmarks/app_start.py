@@ -112,6 +112,8 @@ def start(db: Path, *, timeout: float = 900) -> dict[str, float]:
             key, _, value = line.strip().partition(" ")
             if key == "queue":
                 out["queue_s"] = time.perf_counter() - t0
+            elif key == "searchable":
+                out["search_s"] = time.perf_counter() - t0
             elif key == "index":
                 out["index_s"] = time.perf_counter() - t0
                 out.update(json.loads(value))
@@ -154,6 +156,9 @@ def _child(config: str, url: str) -> int:
             app.screen.call_after_refresh(frame.set_result, None)
             await frame  # the first frame with people in the queue has been drawn
             say("queue")
+            while not app.directory.searchable:  # the first part of the index
+                await asyncio.sleep(0.02)
+            say("searchable")
             while not app.directory.index_ready:
                 await asyncio.sleep(0.02)
             say("index " + json.dumps(_memory()))

@@ -105,3 +105,18 @@ def test_tag_words_for_the_index_match_the_stored_tags(tags):
 
     raw = encode_tags(tags)
     assert _tag_words(raw) == " ".join(decode_tags(raw))
+
+
+def test_index_built_in_parts_finds_everyone(desk, people, clock, monkeypatch):
+    """With one person per part (as a million people are built, 250,000 a part), search
+    still finds each of them once the build is done, and no progress is left over."""
+    import deskterm.directory as directory_module
+
+    monkeypatch.setattr(directory_module, "INDEX_PART", 1)
+    d = Directory(desk, tz=BERLIN, clock=clock)
+    d.load()
+    d.build_index()
+    jim, margo, alecia = people
+    assert d.index_ready and d.searchable and d.index_progress is None
+    for query, person in (("jim", jim), ("mrgo", margo), ("alecia", alecia)):
+        assert d.search(query).ids[:1] == [person.id], query

@@ -82,3 +82,20 @@ def test_searching_while_another_thread_updates(monkeypatch: pytest.MonkeyPatch)
     assert not errors
     assert index.search("writer").total == 50
     assert sorted(index.search("writer").ids) == list(range(1000, 1050))
+
+
+def test_an_index_built_in_parts_answers_like_one_built_whole() -> None:
+    """Built in three parts, the index finds the same people in the same order; after
+    each part but the last, a searchable index of the parts so far is handed out."""
+    docs = synthetic_people(900, seed=5)
+    seen: list[int] = []
+    parted = SearchIndex.build_in_parts(
+        (docs[i : i + 300] for i in range(0, 900, 300)), lambda part: seen.append(len(part))
+    )
+    whole = SearchIndex.build(docs)
+    assert seen == [300, 600]
+    rank = np.random.default_rng(4).permutation(1000)
+    for query in (*QUERIES, docs[0].name, docs[-1].name):
+        got = parted.search(query, limit=1000, rank_by_id=rank)
+        want = whole.search(query, limit=1000, rank_by_id=rank)
+        assert (got.total, got.ids) == (want.total, want.ids), query

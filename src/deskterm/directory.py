@@ -59,6 +59,9 @@ def _bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
+INDEX_PART = 250_000  # people per index segment when building: searchable after the first
+
+
 def _tag_words(raw: str) -> str:
     """Stored tags (a JSON list) as words for the index; plain lists skip the JSON parser.
 
@@ -94,6 +97,8 @@ class Directory:
         self._index: SearchIndex | None = None
         self._index_stale: set[int] = set()
         self._index_building = False
+        self._partial: SearchIndex | None = None  # the first parts, while building
+        self._partial_of: tuple[int, int] | None = None
         self._queue: Queue | None = None
         self._queue_minute = -1
 
@@ -129,19 +134,43 @@ class Directory:
             self._index_building = True
             self._index_stale.clear()
         with _bulk_allocation():
-            index = SearchIndex.build(search_doc(r) for r in self.desk.search_rows())
-        _give_back_memory()
+            rows = self.desk.search_rows()
+            total = len(rows)
+
+            def parts() -> Iterator[list[SearchDoc]]:
+                for start in range(0, total, INDEX_PART):
+                    docs = [search_doc(r) for r in rows[start : start + INDEX_PART]]
+                    rows[start : start + INDEX_PART] = [None] * len(docs)  # free as we go
+                    yield docs
+
+            def searchable(partial: SearchIndex) -> None:
+                with self._lock:
+                    self._partial = partial
+                    self._partial_of = (len(partial), total)
+
+            index = SearchIndex.build_in_parts(parts(), searchable)
         with self._lock:
             stale = set(self._index_stale)
-            self._index = index
+            self._index, self._partial, self._partial_of = index, None, None
             self._index_building = False
             self._index_stale.clear()
+        _give_back_memory()
         if stale:
             self._refresh_index(stale)
 
     @property
     def index_ready(self) -> bool:
         return self._index is not None
+
+    @property
+    def searchable(self) -> bool:
+        """The whole index, or a first part of it while the rest is built, can answer."""
+        return self._index is not None or self._partial is not None
+
+    @property
+    def index_progress(self) -> tuple[int, int] | None:
+        """(people indexed, people in all) while only part of the index is built."""
+        return None if self._index is not None else self._partial_of
 
     def __len__(self) -> int:
         return len(self._table)
@@ -172,11 +201,13 @@ class Directory:
         self, query: str, *, limit: int = 200, cancelled: Callable[[], bool] | None = None
     ) -> SearchResult:
         """Best matches first; ties broken by the attention order."""
-        if self._index is None:
+        index = self._index or self._partial
+        if index is None:
             self.build_index()
-        assert self._index is not None
+            index = self._index
+        assert index is not None
         rank = self.queue().rank_by_id
-        return self._index.search(query, limit=limit, rank_by_id=rank, cancelled=cancelled)
+        return index.search(query, limit=limit, rank_by_id=rank, cancelled=cancelled)
 
     # -- staying current --------------------------------------------------------------
     def sync(self) -> ChangeBatch:

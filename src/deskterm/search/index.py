@@ -66,6 +66,30 @@ class SearchIndex:
             docs = list({d.id: d for d in docs}.values())
         return cls([build_segment(docs)] if docs else [])
 
+    @classmethod
+    def build_in_parts(
+        cls,
+        parts: Iterable[list[SearchDoc]],
+        on_part: Callable[[SearchIndex], None] | None = None,
+    ) -> SearchIndex:
+        """Index people part by part (one segment each, ids unique across parts).
+
+        After each part but the last, ``on_part`` gets an index of the parts so far, so
+        a million people can be searched seconds after start rather than half a minute.
+        Keep parts large (a few hundred thousand): every segment adds to query time.
+        """
+        segments: list[Segment] = []
+        pending: list[SearchDoc] | None = None
+        for part in parts:
+            if pending is not None:
+                segments.append(build_segment(pending))
+                if on_part is not None:
+                    on_part(cls(list(segments)))
+            pending = part
+        if pending:
+            segments.append(build_segment(pending))
+        return cls(segments)
+
     def __len__(self) -> int:
         with self._lock:
             return sum(self._live) + len(self._pending)

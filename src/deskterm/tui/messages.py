@@ -36,6 +36,7 @@ class SearchDone(Message):
     result: SearchResult
     rows: list[QueueRow]
     keep: int | None = None
+    progress: tuple[int, int] | None = None  # (indexed, everyone) while still indexing
 
 
 @dataclass

@@ -168,6 +168,8 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
     def on_index_ready(self, _message: m.IndexReady) -> None:
         if not self.query_text and self.queue is not None:
             self.show_full_queue(self.queue_list.selected_id)
+        elif self.query_text:  # results so far came from part of the index: search it all
+            self.run_search(self.query_text, keep=self.queue_list.selected_id)
 
     # -- the person ---------------------------------------------------------------------
     @on(QueueList.Highlighted)

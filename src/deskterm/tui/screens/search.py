@@ -61,7 +61,7 @@ class SearchMixin:
             self._enter_pending = False
             self.show_full_queue(self.queue_list.selected_id)
             return
-        waiting = "" if self.directory.index_ready else " (building the search index)"
+        waiting = "" if self.directory.searchable else " (building the search index)"
         self._status(f"searching…{waiting}")
         self.run_search(self.query_text)
 
@@ -69,10 +69,11 @@ class SearchMixin:
     def run_search(self, query: str, keep: int | None = None) -> None:
         """Search in a thread; a newer keystroke cancels this one."""
         worker = get_current_worker()
-        while not self.directory.index_ready:  # the index is being built after start-up
+        while not self.directory.searchable:  # the index is being built after start-up
             if worker.is_cancelled:
                 return
             time.sleep(0.02)
+        progress = self.directory.index_progress  # read first: the search may be partial
         try:
             result = self.directory.search(
                 query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled
@@ -81,7 +82,7 @@ class SearchMixin:
         except SearchCancelled:
             return
         if not worker.is_cancelled:
-            self.post_message(m.SearchDone(query, result, rows, keep))
+            self.post_message(m.SearchDone(query, result, rows, keep, progress))
 
     def on_search_done(self, message: m.SearchDone) -> None:
         if message.query != self.query_text:
@@ -90,7 +91,11 @@ class SearchMixin:
         self.queue_list.set_source(RowList(message.rows), keep=message.keep)
         total, shown = message.result.total, len(message.rows)
         noun = "match" if total == 1 else "matches"
-        self._status(f"{shown:,} of {total:,} {noun}" if total > shown else f"{total:,} {noun}")
+        status = f"{shown:,} of {total:,} {noun}" if total > shown else f"{total:,} {noun}"
+        if message.progress is not None:  # only the first part of the index is built
+            done, everyone = message.progress
+            status += f" among the first {done:,} of {everyone:,} · still indexing…"
+        self._status(status)
         if self._enter_pending:
             self._enter_pending = False
             self._to_queue()
