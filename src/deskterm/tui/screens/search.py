@@ -94,7 +94,7 @@ class SearchMixin:
         status = f"{shown:,} of {total:,} {noun}" if total > shown else f"{total:,} {noun}"
         if message.progress is not None:  # only the first part of the index is built
             done, everyone = message.progress
-            status += f" among the first {done:,} of {everyone:,} · still indexing…"
+            status += f" · {done * 100 // max(everyone, 1)}% indexed…"  # fits 80 columns
         self._status(status)
         if self._enter_pending:
             self._enter_pending = False
