@@ -83,3 +83,35 @@ def test_missing_tui_is_one_line(capsys, config, tmp_path, monkeypatch):
     assert code == 1 and out == ""
     assert err.startswith("deskterm: the full-screen app is not available")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_killed_demo_leaves_no_demo_data_behind(tmp_path, config, signame):
+    """The real desk in a pseudo-terminal, killed as a closed SSH session would kill it:
+    its temporary demo folder is gone afterwards."""
+    import pty
+    import signal
+    import subprocess
+    import time
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deskterm", "--config", str(config), "--demo"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+    )  # fmt: skip
+    os.close(slave)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("deskterm-demo-*/demo.db")):
+            assert time.monotonic() < deadline, "the demo never started"
+            assert proc.poll() is None, "the demo exited early"
+            time.sleep(0.1)
+        time.sleep(1.0)  # the demo data is being written / the desk is starting
+        proc.send_signal(getattr(signal, signame))
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert list(tmp_path.glob("deskterm-demo-*")) == []

@@ -6,7 +6,9 @@ other command runs without loading it.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +39,7 @@ def open_demo(ctx: Context) -> int:
         raise InvalidInput("--demo uses its own temporary database; leave out --db")
     settings = ctx.settings()
     folder = Path(tempfile.mkdtemp(prefix="deskterm-demo-"))
+    _remove_on_hangup(folder)
     engine = None
     try:
         engine = open_engine(f"sqlite:///{folder / 'demo.db'}")
@@ -47,6 +50,29 @@ def open_demo(ctx: Context) -> int:
             engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def _remove_on_hangup(folder: Path) -> None:
+    """A closed terminal or a kill (SIGHUP, SIGTERM) must not leave the demo data behind."""
+
+    def remove_and_die(signum: int, _frame: object) -> None:
+        # Rename first: a worker thread still writing (a new -wal or -shm file) then
+        # finds no folder to write in, instead of refilling the one being removed.
+        doomed = folder.with_name(folder.name + "-removing")
+        try:
+            folder.rename(doomed)
+        except OSError:
+            doomed = folder
+        for _ in range(5):
+            shutil.rmtree(doomed, ignore_errors=True)
+            if not doomed.exists():
+                break
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for name in ("SIGHUP", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), remove_and_die)
 
 
 def _populate(engine: object, settings: Settings) -> None:
