@@ -22,7 +22,7 @@ from deskterm.clock import utcnow
 from deskterm.errors import Conflict, InvalidInput, NotFound, StorageError
 from deskterm.models import Change, Entry, FollowUp, Mood, Person
 from deskterm.services import validate as v
-from deskterm.services.reads import Reads, record_of
+from deskterm.services.reads import Reads, follow_up_view, record_of, storage_message
 from deskterm.services.summary import refresh_summary
 from deskterm.services.views import PROFILE_FIELDS, FollowUpView, PersonRecord
 from deskterm.storage.engine import writer
@@ -44,7 +44,7 @@ class Desk(Reads):
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except OperationalError as exc:
-            raise StorageError(_operational_message(exc)) from None
+            raise StorageError(storage_message(exc.orig or exc)) from None
 
     def _lock(self, session: Session, person_id: int) -> Person:
         person = (
@@ -241,7 +241,7 @@ class Desk(Reads):
                 at=now,
             )
             self._finish(session, person)
-            return _follow_up_view(follow_up)
+            return follow_up_view(follow_up)
 
     def complete_follow_up(
         self, person_id: int, outcome: str = "", follow_up_id: int | None = None
@@ -277,7 +277,7 @@ class Desk(Reads):
                 at=now,
             )
             self._finish(session, person)
-            return _follow_up_view(follow_up)
+            return follow_up_view(follow_up)
 
     # -- merge and erase --------------------------------------------------------------
     def merge(self, keep_id: int, other_id: int) -> PersonRecord:
@@ -333,24 +333,3 @@ class Desk(Reads):
 
 def _plain(name: str, value: Any) -> Any:
     return list(v.decode_tags(value)) if name == "tags" and isinstance(value, str) else value
-
-
-def _follow_up_view(f: FollowUp) -> FollowUpView:
-    return FollowUpView(
-        id=f.id or 0,
-        person_id=f.person_id,
-        due_at=f.due_at,
-        note=f.note,
-        agent=f.agent,
-        created_at=f.created_at,
-        done_at=f.done_at,
-        done_by=f.done_by,
-        outcome=f.outcome,
-    )
-
-
-def _operational_message(exc: OperationalError) -> str:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in text:
-        return "the database is locked by another program; try again in a moment"
-    return f"database error: {text.splitlines()[0]}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, and_, func, or_, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from deskterm.errors import Ambiguous, NotFound, StorageError
@@ -88,8 +88,7 @@ class Reads:
             with self._session() as session:
                 return fn(session)
         except OperationalError as exc:
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            raise StorageError(f"database error: {reason}") from None
+            raise StorageError(storage_message(exc.orig or exc)) from None
 
     # -- one person -------------------------------------------------------------------
     def get_person(self, person_id: int) -> PersonRecord:
@@ -133,7 +132,7 @@ class Reads:
                 person=record_of(person),
                 mood=trend[-1] if trend else None,
                 moods=trend,
-                open_follow_ups=tuple(_fu_view(f) for f in open_fu),
+                open_follow_ups=tuple(follow_up_view(f) for f in open_fu),
                 timeline=tuple(entries[:page]),
                 has_more=len(entries) > page,
             )
@@ -174,7 +173,7 @@ class Reads:
         """Every follow-up of a person, open and done, by due time."""
         return self._run(
             lambda s: [
-                _fu_view(f)
+                follow_up_view(f)
                 for f in s.execute(
                     select(FollowUp)
                     .where(FollowUp.person_id == person_id)
@@ -281,6 +280,7 @@ class Reads:
         Only plain columns (integers and text, no type conversion) are read this way:
         at 100,000 people it is twice as fast as SQLAlchemy rows, on the start path.
         """
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error  # the driver's own errors
         try:
             with self.engine.connect() as conn:
                 sql = str(select(*columns).compile(dialect=conn.dialect))
@@ -290,13 +290,10 @@ class Reads:
                     return cursor.fetchall()
                 finally:
                     cursor.close()
-        except (OperationalError, DBAPIError) as exc:
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise StorageError(f"database error: {reason}") from None
-        except Exception as exc:  # the driver's own errors (sqlite3 / psycopg)
-            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg"):
-                raise StorageError(f"database error: {str(exc).splitlines()[0]}") from None
-            raise
+        except OperationalError as exc:  # connecting, through SQLAlchemy
+            raise StorageError(storage_message(exc.orig or exc)) from None
+        except dbapi_error as exc:
+            raise StorageError(storage_message(exc)) from None
 
     def count_people(self) -> int:
         return self._run(lambda s: s.execute(select(func.count(Person.id))).one()[0])
@@ -347,7 +344,15 @@ class Reads:
         return self._run(lambda s: s.execute(select(func.max(Change.id))).one()[0] or 0)
 
 
-def _fu_view(f: FollowUp) -> FollowUpView:
+def storage_message(error: BaseException) -> str:
+    """One line for a database error, naming a lock as such."""
+    text = str(error)
+    if "locked" in text:
+        return "the database is locked by another program; try again in a moment"
+    return f"database error: {text.splitlines()[0] if text else type(error).__name__}"
+
+
+def follow_up_view(f: FollowUp) -> FollowUpView:
     return FollowUpView(
         id=f.id or 0,
         person_id=f.person_id,
