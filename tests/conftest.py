@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from faults import pg_cluster, pg_template, tcp_proxy  # noqa: F401  (fixtures for every test)
+
 PG_BASE = os.environ.get("DESKTERM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _pg_state: dict[str, str | None] = {}
 
