@@ -22,13 +22,29 @@ from deskterm.storage.migrate import MIGRATIONS, current_revision, head_revision
 TABLES = ("person", "entry", "follow_up", "mood", "change")
 
 
-def dump(engine) -> dict[str, list[tuple]]:
-    """Every row of every deskterm table, in id order (plain SQL)."""
+def dump(engine) -> dict[str, list[dict]]:
+    """Every row of every deskterm table, in id order (plain SQL), column → value."""
     with engine.connect() as conn:
         return {
-            t: [tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY id'))]
+            t: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY id'))]
             for t in TABLES
         }
+
+
+def kept(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> bool:
+    """``new`` holds every row of ``old`` unchanged; columns one side lacks are left out
+    (a migration may add a column, empty for old rows)."""
+    if {t: len(rows) for t, rows in old.items()} != {t: len(rows) for t, rows in new.items()}:
+        return False
+    for table, rows in old.items():
+        for before, after in zip(rows, new[table], strict=True):
+            shared = before.keys() & after.keys()
+            if {k: before[k] for k in shared} != {k: after[k] for k in shared}:
+                return False
+            added = after.keys() - before.keys()
+            if any(after[k] is not None for k in added):
+                return False
+    return True
 
 
 def alembic_config(engine) -> Config:
@@ -241,16 +257,20 @@ def test_reopening_keeps_every_row(db_url, clock):
 
 
 def test_upgrade_from_the_first_revision_keeps_data(db_url, clock):
-    """A database created by the first schema, with data, upgrades without loss."""
-    engine = open_engine(db_url, migrate=False)
-    command.upgrade(alembic_config(engine), "0001")
+    """A database created by the first schema, with data, upgrades without loss.
+
+    The data is written by today's desk and the schema then taken back to the first
+    revision (the Desk speaks only the newest schema).
+    """
+    engine = open_engine(db_url)
     desk = Desk(engine, "ana", clock=clock)
     ids = fill(desk, clock)
     gone = desk.add_person({"name": "Gone"})
     desk.erase(gone.id)
+    command.downgrade(alembic_config(engine), "0001")
     before = dump(engine)
     assert upgrade(engine) == ("0001", head_revision())
-    assert dump(engine) == before
+    assert kept(before, dump(engine))
     newcomer = desk.add_person({"name": "Newcomer"})
     assert newcomer.id > gone.id
     assert desk.detail(ids[0]).timeline[0].kind == "done"
@@ -263,9 +283,9 @@ def test_downgrade_and_upgrade_again_keep_data(engine, desk, clock):
     before = dump(engine)
     command.downgrade(alembic_config(engine), "0001")
     assert current_revision(engine) == "0001"
-    assert dump(engine) == before
+    assert kept(before, dump(engine))
     upgrade(engine)
-    assert dump(engine) == before
+    assert kept(before, dump(engine))
 
 
 def test_foreign_keys_hold_after_migrations(engine, desk):

@@ -67,7 +67,10 @@ class Entry(SQLModel, table=True):
     """One line of a person's timeline. Never updated, never deleted (except erase)."""
 
     __tablename__ = "entry"
-    __table_args__ = (Index("ix_entry_person_at", "person_id", "at"),)
+    __table_args__ = (
+        Index("ix_entry_person_at", "person_id", "at"),
+        Index("ux_entry_write_id", "write_id", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -78,6 +81,9 @@ class Entry(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     data: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     follow_up_id: int | None = Field(default=None, foreign_key="follow_up.id")
+    # The id of the write that appended this entry (chosen when the agent pressed enter);
+    # unique, so a retried write is refused instead of stored twice. None for imports.
+    write_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class FollowUp(SQLModel, table=True):

@@ -4,6 +4,11 @@ Every write is one transaction that locks the person it touches (``BEGIN IMMEDIA
 on SQLite, ``SELECT … FOR UPDATE`` on PostgreSQL), appends to the timeline, refreshes
 the person's attention summary and records a change for other desks to pick up.
 Edits quote the version the agent saw; a stale edit raises ``Conflict``.
+
+Writes are exactly-once when given a ``write_id`` (chosen when the agent pressed enter):
+the first entry the write appends carries it, a unique index refuses a second copy, and
+a write whose id is already stored stores nothing and answers as if it had just worked.
+So a retry after an ambiguous failure (COMMIT sent, answer lost) is always safe.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ from deskterm.clock import utcnow
 from deskterm.errors import Conflict, InvalidInput, NotFound, StorageError
 from deskterm.models import Change, Entry, FollowUp, Mood, Person
 from deskterm.services import validate as v
+from deskterm.services.once import ExactlyOnce, follow_up_of, nothing, person_of
 from deskterm.services.reads import Reads, follow_up_view, record_of, storage_message
 from deskterm.services.summary import refresh_summary
 from deskterm.services.views import PROFILE_FIELDS, FollowUpView, PersonRecord
 from deskterm.storage.engine import writer
 
 
-class Desk(Reads):
+class Desk(ExactlyOnce, Reads):
     """Reads and writes for one agent on one database."""
 
     def __init__(self, engine: Engine, agent: str, clock: Callable[[], datetime] = utcnow):
@@ -67,6 +73,7 @@ class Desk(Reads):
         data: Mapping[str, Any] | None = None,
         follow_up_id: int | None = None,
         at: datetime | None = None,
+        write_id: str | None = None,
     ) -> Entry:
         entry = Entry(
             person_id=person.id,
@@ -77,6 +84,7 @@ class Desk(Reads):
             text=text,
             data=json.dumps(data, ensure_ascii=False) if data else "",
             follow_up_id=follow_up_id,
+            write_id=write_id,
         )
         session.add(entry)
         return entry
@@ -87,71 +95,87 @@ class Desk(Reads):
         session.add(Change(person_id=person.id, op="upsert", at=self.clock()))
 
     # -- people -----------------------------------------------------------------------
-    def add_person(self, values: Mapping[str, Any]) -> PersonRecord:
+    def add_person(self, values: Mapping[str, Any], write_id: str | None = None) -> PersonRecord:
         """Add someone new; ``values`` holds profile fields (name required)."""
         fields = v.clean_profile(values)
         now = self.clock()
         tags = fields.pop("tags", [])
+
+        def create(session: Session) -> PersonRecord:
+            self._check_email_free(session, fields.get("email"), None)
+            person = Person(
+                **fields,
+                tags=v.encode_tags(tags),
+                created_at=now,
+                created_by=self.agent,
+                updated_at=now,
+                updated_by=self.agent,
+            )
+            session.add(person)
+            session.flush()
+            self._append(session, person, "created", f"added {person.name}", write_id=write_id)
+            self._finish(session, person)
+            return record_of(person)
+
         try:
-            with self._write() as session:
-                self._check_email_free(session, fields.get("email"), None)
-                person = Person(
-                    **fields,
-                    tags=v.encode_tags(tags),
-                    created_at=now,
-                    created_by=self.agent,
-                    updated_at=now,
-                    updated_by=self.agent,
-                )
-                session.add(person)
-                session.flush()
-                self._append(session, person, "created", f"added {person.name}")
-                self._finish(session, person)
-                return record_of(person)
+            return self._once(write_id, create, person_of)
         except IntegrityError:  # another desk took the email between check and commit
             raise self._email_taken(fields.get("email")) from None
 
     def edit_person(
-        self, person_id: int, expected_version: int, changes: Mapping[str, Any]
+        self,
+        person_id: int,
+        expected_version: int,
+        changes: Mapping[str, Any],
+        write_id: str | None = None,
     ) -> PersonRecord:
         """Change profile fields if nobody else changed the person since ``expected_version``."""
         fields = v.clean_profile(changes, partial=True)
         if "tags" in fields:
             fields["tags"] = v.encode_tags(fields["tags"])
         try:
-            return self._edit(person_id, expected_version, fields)
+            return self._once(
+                write_id,
+                lambda s: self._edit(s, person_id, expected_version, fields, write_id),
+                person_of,
+            )
         except IntegrityError:  # another desk took the email between check and commit
             raise self._email_taken(fields.get("email")) from None
 
-    def _edit(self, person_id: int, expected_version: int, fields: dict[str, Any]) -> PersonRecord:
-        with self._write() as session:
-            person = self._lock(session, person_id)
-            if person.version != expected_version:
-                raise self._conflict(session, person, expected_version)
-            diff = {
-                k: (getattr(person, k), new)
-                for k, new in fields.items()
-                if getattr(person, k) != new
-            }
-            if not diff:
-                return record_of(person)
-            if "email" in diff:
-                self._check_email_free(session, fields["email"], person.id)
-            for name, (_old, new) in diff.items():
-                setattr(person, name, new)
-            person.version += 1
-            person.updated_at = self.clock()
-            person.updated_by = self.agent
-            shown = {k: [_plain(k, old), _plain(k, new)] for k, (old, new) in diff.items()}
-            self._append(
-                session,
-                person,
-                "edit",
-                "changed " + ", ".join(diff),
-                data={"version": person.version, "changes": shown},
-            )
-            self._finish(session, person)
+    def _edit(
+        self,
+        session: Session,
+        person_id: int,
+        expected_version: int,
+        fields: dict[str, Any],
+        write_id: str | None,
+    ) -> PersonRecord:
+        person = self._lock(session, person_id)
+        if person.version != expected_version:
+            raise self._conflict(session, person, expected_version)
+        diff = {
+            k: (getattr(person, k), new) for k, new in fields.items() if getattr(person, k) != new
+        }
+        if not diff:
             return record_of(person)
+        if "email" in diff:
+            self._check_email_free(session, fields["email"], person.id)
+        for name, (_old, new) in diff.items():
+            setattr(person, name, new)
+        person.version += 1
+        person.updated_at = self.clock()
+        person.updated_by = self.agent
+        shown = {k: [_plain(k, old), _plain(k, new)] for k, (old, new) in diff.items()}
+        self._append(
+            session,
+            person,
+            "edit",
+            "changed " + ", ".join(diff),
+            data={"version": person.version, "changes": shown},
+            write_id=write_id,
+        )
+        self._finish(session, person)
+        return record_of(person)
 
     def _check_email_free(self, session: Session, email: str | None, own_id: int | None) -> None:
         if not email:
@@ -194,36 +218,53 @@ class Desk(Reads):
         )
 
     # -- timeline ---------------------------------------------------------------------
-    def log_note(self, person_id: int, text: str) -> None:
+    def log_note(self, person_id: int, text: str, write_id: str | None = None) -> None:
         text = v.required_text(text, "note")
-        with self._write() as session:
+
+        def write(session: Session) -> None:
             person = self._lock(session, person_id)
-            self._append(session, person, "note", text)
+            self._append(session, person, "note", text, write_id=write_id)
             self._finish(session, person)
 
-    def log_contact(self, person_id: int, channel: str, text: str) -> None:
+        self._once(write_id, write, nothing)
+
+    def log_contact(
+        self, person_id: int, channel: str, text: str, write_id: str | None = None
+    ) -> None:
         channel = v.required_text(channel, "channel")
         text = v.required_text(text, "summary")
-        with self._write() as session:
+
+        def write(session: Session) -> None:
             person = self._lock(session, person_id)
-            self._append(session, person, "contact", text, channel=channel)
+            self._append(session, person, "contact", text, channel=channel, write_id=write_id)
             self._finish(session, person)
 
-    def log_mood(self, person_id: int, level: int, note: str = "") -> None:
+        self._once(write_id, write, nothing)
+
+    def log_mood(
+        self, person_id: int, level: int, note: str = "", write_id: str | None = None
+    ) -> None:
         level = v.clean_level(level)
         note = v.clean_text(note, "mood note").strip()
-        with self._write() as session:
+
+        def write(session: Session) -> None:
             person = self._lock(session, person_id)
             now = self.clock()
             session.add(Mood(person_id=person.id, level=level, note=note, agent=self.agent, at=now))
-            self._append(session, person, "mood", note, data={"level": level}, at=now)
+            data = {"level": level}
+            self._append(session, person, "mood", note, data=data, at=now, write_id=write_id)
             self._finish(session, person)
 
-    def log_follow_up(self, person_id: int, due_at: datetime, note: str) -> FollowUpView:
+        self._once(write_id, write, nothing)
+
+    def log_follow_up(
+        self, person_id: int, due_at: datetime, note: str, write_id: str | None = None
+    ) -> FollowUpView:
         if due_at.tzinfo is None:
             raise InvalidInput("follow-up: the due time needs a time zone")
         note = v.clean_text(note, "follow-up note").strip()
-        with self._write() as session:
+
+        def write(session: Session) -> FollowUpView:
             person = self._lock(session, person_id)
             now = self.clock()
             follow_up = FollowUp(
@@ -239,16 +280,24 @@ class Desk(Reads):
                 follow_up_id=follow_up.id,
                 data={"due": due_at.isoformat()},
                 at=now,
+                write_id=write_id,
             )
             self._finish(session, person)
             return follow_up_view(follow_up)
 
+        return self._once(write_id, write, follow_up_of)
+
     def complete_follow_up(
-        self, person_id: int, outcome: str = "", follow_up_id: int | None = None
+        self,
+        person_id: int,
+        outcome: str = "",
+        follow_up_id: int | None = None,
+        write_id: str | None = None,
     ) -> FollowUpView:
         """Mark a follow-up done (the earliest open one unless ``follow_up_id`` is given)."""
         outcome = v.clean_text(outcome, "outcome").strip()
-        with self._write() as session:
+
+        def write(session: Session) -> FollowUpView:
             person = self._lock(session, person_id)
             query = select(FollowUp).where(
                 FollowUp.person_id == person.id, FollowUp.done_at.is_(None)
@@ -275,52 +324,66 @@ class Desk(Reads):
                 follow_up_id=follow_up.id,
                 data={"note": follow_up.note},
                 at=now,
+                write_id=write_id,
             )
             self._finish(session, person)
             return follow_up_view(follow_up)
 
+        return self._once(write_id, write, follow_up_of)
+
     # -- merge and erase --------------------------------------------------------------
-    def merge(self, keep_id: int, other_id: int) -> PersonRecord:
+    def merge(self, keep_id: int, other_id: int, write_id: str | None = None) -> PersonRecord:
         """Fold ``other`` into ``keep``: history, follow-ups and moods move; nothing is lost."""
         if keep_id == other_id:
             raise InvalidInput("merge: cannot merge a person into themselves")
-        with self._write() as session:
-            first, second = sorted((keep_id, other_id))
-            locked = {first: self._lock(session, first), second: self._lock(session, second)}
-            keep, other = locked[keep_id], locked[other_id]
-            old = {k: _plain(k, getattr(other, k)) for k in PROFILE_FIELDS}
-            filled = {}
-            for name in PROFILE_FIELDS:
-                mine, theirs = getattr(keep, name), getattr(other, name)
-                if name == "tags":
-                    merged = list(dict.fromkeys(v.decode_tags(mine) + v.decode_tags(theirs)))
-                    if merged != list(v.decode_tags(mine)):
-                        filled[name] = v.encode_tags(merged)
-                elif name not in ("name", "internal", "pace") and not mine and theirs:
-                    filled[name] = theirs
-            for model in (Entry, FollowUp, Mood):
-                session.execute(
-                    update(model).where(model.person_id == other_id).values(person_id=keep_id)
-                )
-            session.delete(other)
-            session.flush()
-            for name, value in filled.items():
-                setattr(keep, name, value)
-            keep.version += 1
-            keep.updated_at, keep.updated_by = self.clock(), self.agent
-            self._append(
-                session,
-                keep,
-                "merge",
-                f"merged {other.name} (id {other_id}) into this person",
-                data={"merged_id": other_id, "profile": old, "filled": sorted(filled)},
+        return self._once(
+            write_id, lambda s: self._merge(s, keep_id, other_id, write_id), person_of
+        )
+
+    def _merge(
+        self, session: Session, keep_id: int, other_id: int, write_id: str | None
+    ) -> PersonRecord:
+        first, second = sorted((keep_id, other_id))
+        locked = {first: self._lock(session, first), second: self._lock(session, second)}
+        keep, other = locked[keep_id], locked[other_id]
+        old = {k: _plain(k, getattr(other, k)) for k in PROFILE_FIELDS}
+        filled = {}
+        for name in PROFILE_FIELDS:
+            mine, theirs = getattr(keep, name), getattr(other, name)
+            if name == "tags":
+                merged = list(dict.fromkeys(v.decode_tags(mine) + v.decode_tags(theirs)))
+                if merged != list(v.decode_tags(mine)):
+                    filled[name] = v.encode_tags(merged)
+            elif name not in ("name", "internal", "pace") and not mine and theirs:
+                filled[name] = theirs
+        for model in (Entry, FollowUp, Mood):
+            session.execute(
+                update(model).where(model.person_id == other_id).values(person_id=keep_id)
             )
-            self._finish(session, keep)
-            session.add(Change(person_id=other_id, op="delete", at=self.clock()))
-            return record_of(keep)
+        session.delete(other)
+        session.flush()
+        for name, value in filled.items():
+            setattr(keep, name, value)
+        keep.version += 1
+        keep.updated_at, keep.updated_by = self.clock(), self.agent
+        self._append(
+            session,
+            keep,
+            "merge",
+            f"merged {other.name} (id {other_id}) into this person",
+            data={"merged_id": other_id, "profile": old, "filled": sorted(filled)},
+            write_id=write_id,
+        )
+        self._finish(session, keep)
+        session.add(Change(person_id=other_id, op="delete", at=self.clock()))
+        return record_of(keep)
 
     def erase(self, person_id: int) -> str:
-        """Delete a person and everything about them (a request to be forgotten)."""
+        """Delete a person and everything about them (a request to be forgotten).
+
+        No ``write_id``: erase leaves no entry to carry one, and a repeated erase already
+        stores nothing (it finds nobody).
+        """
         with self._write() as session:
             person = self._lock(session, person_id)
             name = person.name
