@@ -5,6 +5,7 @@ are their own rows because they have state (done or not) and levels. ``Person`` 
 carries a compact attention summary (``s_*`` columns, epoch seconds) that every write
 refreshes, so the queue can be ordered without reading anybody's timeline. ``Change``
 is a feed of which people changed, polled by every open desk to stay in sync.
+``Presence`` says which open desk is on whom; it is state, never history.
 """
 
 from __future__ import annotations
@@ -126,3 +127,23 @@ class Change(SQLModel, table=True):
     person_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     op: str = Field(sa_column=Column(Text, nullable=False))
     at: datetime = Field(sa_column=_time())
+
+
+class Presence(SQLModel, table=True):
+    """One open desk: its agent, the person on screen, and whether a writing window is open.
+
+    Refreshed by heartbeats; a row whose heartbeat is older than the expiry is ignored
+    (the desk died) and cleaned. Writing it adds no change row and no timeline entry.
+    """
+
+    __tablename__ = "presence"
+
+    desk_id: str = Field(sa_column=Column(Text, primary_key=True))
+    agent: str = Field(sa_column=Column(Text, nullable=False))
+    person_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    writing: bool = False
+    host: str = Field(sa_column=Column(Text, nullable=False))
+    pid: int
+    since_at: datetime = Field(sa_column=_time())  # on this person / writing since
+    heartbeat_at: datetime = Field(sa_column=_time())
+    started_at: datetime = Field(sa_column=_time())  # the desk opened

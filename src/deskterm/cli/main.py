@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from deskterm import __version__
-from deskterm.cli import config_cmds, db_cmds, logging_cmds, people_cmds, transfer_cmds
+from deskterm.cli import (
+    config_cmds,
+    db_cmds,
+    logging_cmds,
+    people_cmds,
+    transfer_cmds,
+    who_cmds,
+)
 from deskterm.cli.context import Context
 from deskterm.cli.parser import Parser
 from deskterm.cli.safe import harden_streams, warn
@@ -61,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"deskterm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for module in (transfer_cmds, logging_cmds, people_cmds, config_cmds, db_cmds):
+    for module in (transfer_cmds, logging_cmds, people_cmds, who_cmds, config_cmds, db_cmds):
         module.register(sub)
     return parser
 

@@ -23,6 +23,7 @@ from deskterm.config.settings import (
     MoodSection,
     QueueSection,
     Settings,
+    TeamSection,
     UISection,
 )
 from deskterm.config.writer import set_personal_value
@@ -40,6 +41,7 @@ __all__ = [
     "MoodSection",
     "QueueSection",
     "Settings",
+    "TeamSection",
     "UISection",
     "default_settings",
     "env_names",

@@ -255,6 +255,24 @@ _SCHEMA: tuple[Key, ...] = (
         _const(2.0),
         _positive_number,
     ),
+    Key(
+        "team",
+        "heartbeat_seconds",
+        "number",
+        "a number greater than 0",
+        "How often, in seconds, an open desk tells the others which person it is on.",
+        _const(12.0),
+        _positive_number,
+    ),
+    Key(
+        "team",
+        "expiry_seconds",
+        "number",
+        "a number greater than 0",
+        "A desk not heard from for this many seconds is no longer shown (it died).",
+        _const(45.0),
+        _positive_number,
+    ),
 )
 
 KEYS: dict[str, Key] = {key.dotted: key for key in _SCHEMA}

@@ -63,6 +63,14 @@ class UISection:
     refresh_seconds: float
 
 
+@dataclass(frozen=True, slots=True)
+class TeamSection:
+    """``[team]``: presence heartbeats and when a silent desk counts as gone."""
+
+    heartbeat_seconds: float
+    expiry_seconds: float
+
+
 _SECTION_TYPES = {
     "agent": AgentSection,
     "database": DatabaseSection,
@@ -70,6 +78,7 @@ _SECTION_TYPES = {
     "mood": MoodSection,
     "queue": QueueSection,
     "ui": UISection,
+    "team": TeamSection,
 }
 
 
@@ -88,6 +97,7 @@ class Settings:
     mood: MoodSection
     queue: QueueSection
     ui: UISection
+    team: TeamSection
     personal_path: Path
     team_path: Path | None = None
     keys: dict[str, list[str]] = field(default_factory=dict)
