@@ -80,8 +80,9 @@ def test_searching_while_another_thread_updates(monkeypatch: pytest.MonkeyPatch)
     thread.join()
     index.wait_for_merges()
     assert not errors
-    assert index.search("writer").total == 50
-    assert sorted(index.search("writer").ids) == list(range(1000, 1050))
+    found = index.search("writer").ids  # the 50 writers first; typos may match others after
+    assert sorted(found[:50]) == list(range(1000, 1050))
+    assert not set(found[50:]) & set(range(1000, 1050))
 
 
 def test_an_index_built_in_parts_answers_like_one_built_whole() -> None:

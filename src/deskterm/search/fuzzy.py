@@ -1,7 +1,8 @@
 """Typo tolerance: which vocabulary words are within a few edits of a query word.
 
-Only words of the NAME and OTHER groups that are letters only (3+ long, not CJK ...)
-take part. For a query word of length L with budget k (1 for 4-7 letters, 2 for 8+)
+Only words of the NAME, OTHER and ROMAN groups that are letters only (3+ long, not
+CJK ...) take part. For a query word of length L with budget k (1 for 4-5 letters, 2
+for 6+, as Lucene's ``AUTO`` fuzziness)
 the candidates are the distinct P-letter *prefixes* of those words, P in [L-k, L+k],
 so "fiarwe" (half of "fairweather", with a slip) matches. Distance is optimal string
 alignment (a transposition is one edit), computed by rapidfuzz on the few candidates
@@ -22,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from . import packed
 from .normalize import is_dense
-from .segment import NAME, OTHER, Segment
+from .segment import NAME, OTHER, ROMAN, Segment
 
 __all__ = ["budget", "fuzzy_ranges"]
 
@@ -52,7 +53,7 @@ def budget(word: str) -> int:
     """Edits allowed for ``word`` (0: no fuzzy matching at all)."""
     if not 4 <= len(word) <= 32 or not word.isalpha() or is_dense(word):
         return 0
-    return 1 if len(word) <= 7 else 2
+    return 1 if len(word) <= 5 else 2
 
 
 def _mask(points: np.ndarray) -> np.ndarray:
@@ -65,7 +66,9 @@ def _eligible(seg: Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     """Words worth fuzzy matching: packed ids and lengths; other ids, lengths, points."""
     got = seg.cache.get("eligible")
     if got is None:
-        has = (np.diff(seg.off[NAME]) > 0) | (np.diff(seg.off[OTHER]) > 0)
+        has = np.diff(seg.off[NAME]) > 0
+        has |= np.diff(seg.off[OTHER]) > 0
+        has |= np.diff(seg.off[ROMAN]) > 0
         n_keys = seg.n_keys
         a = np.flatnonzero(has[:n_keys])
         keys = seg.keys[a]
@@ -116,13 +119,15 @@ def _parts(seg: Segment, size: int, whole: bool) -> list[_Part]:
     return got  # type: ignore[return-value]
 
 
-def fuzzy_ranges(seg: Segment, word: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Word-id ranges ``[lo, hi)`` within ``k`` edits of ``word`` (exact prefix excluded)."""
+def fuzzy_ranges(seg: Segment, word: str, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word-id ranges ``[lo, hi)`` within ``k`` edits of ``word`` (exact prefix excluded),
+    and the number of edits of each."""
     size = len(word)
     whole = size + k > _MAX_PREFIX
     mask = _mask(np.array([[ord(ch) for ch in word]], np.uint32))[0]
     los: list[np.ndarray] = []
     his: list[np.ndarray] = []
+    dists: list[np.ndarray] = []
     for p in range(max(3, size - k), size + k + 1):
         for part in _parts(seg, p, whole):
             extra = np.bitwise_count(part.masks & ~mask)
@@ -140,7 +145,8 @@ def fuzzy_ranges(seg: Segment, word: str, k: int) -> tuple[np.ndarray, np.ndarra
             if len(hit):
                 los.append(part.lo[hit])
                 his.append(part.hi[hit])
+                dists.append(dist[ok])
     if not los:
         empty = np.zeros(0, np.int64)
-        return empty, empty
-    return np.concatenate(los), np.concatenate(his)
+        return empty, empty, empty
+    return np.concatenate(los), np.concatenate(his), np.concatenate(dists)

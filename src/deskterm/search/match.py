@@ -1,12 +1,17 @@
 """Matching one query word against one segment: a match class per slot.
 
-A word matches a vocabulary word (and so every person whose field group holds it) by
-prefix (a word start; the exact word scores one more), by substring (3+ letters, or
-any length in scripts written without spaces; not for numbers), or fuzzily (4+ letters, not digits:
-within one edit for 4-7 letters, two for 8+, transpositions counting as one edit,
-against whole words and against word prefixes so a half-typed word with a slip still
-matches; NAME and OTHER fields only, free text is too noisy for that). Classes go
-from 1 (weakest) to 12; see ``index`` for how they rank people.
+A word matches a vocabulary word (and so every person whose field group holds it),
+strongest first, by: word start (the exact word scores one more); substring (3+
+letters, or any length in scripts written without spaces; not for numbers); one edit
+(4+ letters, transpositions counting as one, against whole words and word prefixes
+so a half-typed word with a slip still matches; NAME and OTHER fields only, free text
+is too noisy); then, below those: a romanized spelling of a non-Latin name or
+company, a consonant skeleton of an Arabic or Hebrew one, or a nickname of a given
+name (bob → Robert); two edits (words of 6+ letters); and last an fzf-style in-order
+subsequence of a word starting with the same letter (``frwthr`` → Fairweather; a
+tight one above a scattered one). Classes go from 1 (weakest) to 18; see ``index``
+for how they rank people. Classes are applied weakest first, so a later assignment
+is always an upgrade.
 """
 
 from __future__ import annotations
@@ -15,14 +20,19 @@ import numpy as np
 
 from .fuzzy import budget, fuzzy_ranges
 from .normalize import is_dense
-from .segment import NAME, OTHER, TEXT, Segment, find_all
+from .roman import nickname_forms, skeleton
+from .segment import NAME, OTHER, ROMAN, SKEL, TEXT, Segment, find_all
+from .subseq import subsequence_ids
 
-__all__ = ["EXACT", "FUZZY", "START", "SUB", "phone_classes", "word_classes"]
+__all__ = ["EXACT", "FUZZY", "NICK", "START", "SUB", "SUBSEQ", "phone_classes", "word_classes"]
 
-FUZZY = {OTHER: 2, NAME: 3}
-SUB = {TEXT: 4, OTHER: 5, NAME: 6}
-START = {TEXT: 7, OTHER: 9, NAME: 11}
-EXACT = {TEXT: 8, OTHER: 10, NAME: 12}
+SUBSEQ = {OTHER: 1, ROMAN: 1, NAME: 2}
+SUBSEQ_TIGHT = 3  # in the name
+FUZZY = {2: {ROMAN: 4, OTHER: 4, NAME: 5}, 1: {ROMAN: 5, OTHER: 8, NAME: 9}}
+NICK = 6
+SUB = {TEXT: 10, OTHER: 11, NAME: 12}
+START = {SKEL: 6, ROMAN: 6, TEXT: 13, OTHER: 15, NAME: 17}
+EXACT = {SKEL: 7, ROMAN: 7, TEXT: 14, OTHER: 16, NAME: 18}
 
 
 def _scatter(cls: np.ndarray, slots: np.ndarray | None, value: int) -> None:
@@ -46,6 +56,52 @@ def _ranges(seg: Segment, group: int, lo: np.ndarray, hi: np.ndarray) -> np.ndar
     return post[np.repeat(starts - before, lens) + np.arange(total)]
 
 
+def _postings(seg: Segment, group: int, lo: int, hi: int) -> np.ndarray:
+    off = seg.off[group]
+    return seg.post[group][off[lo] : off[hi]]
+
+
+def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: int) -> None:
+    """Subsequences, two edits, romanized spellings, skeletons and nicknames."""
+    letters = word.isalpha() and not is_dense(word)
+    if letters:
+        ids, tight = subsequence_ids(seg, word)
+        if len(ids):
+            for g in (NAME,) if short else (OTHER, ROMAN, NAME):
+                _scatter(cls, _ranges(seg, g, ids, ids + 1), SUBSEQ[g])
+            ids = ids[tight]
+            _scatter(cls, _ranges(seg, NAME, ids, ids + 1), SUBSEQ_TIGHT)
+    fuzzy: tuple[np.ndarray, np.ndarray] | None = None
+    if k:
+        lo, hi, dist = fuzzy_ranges(seg, word, k)
+        two = dist == 2
+        for g in (ROMAN, OTHER, NAME):
+            _scatter(cls, _ranges(seg, g, lo[two], hi[two]), FUZZY[2][g])
+        fuzzy = lo[~two], hi[~two]
+        _scatter(cls, _ranges(seg, ROMAN, *fuzzy), FUZZY[1][ROMAN])
+    if letters:
+        for form in nickname_forms(word):
+            exact = seg.exact_id(form)
+            if exact >= 0:
+                _scatter(cls, _postings(seg, NAME, exact, exact + 1), NICK)
+        bare = skeleton(word) if seg.off[SKEL][-1] else ""
+        if bare:
+            for lo_, hi_ in seg.prefix_ranges(bare) if len(bare) >= 2 else ():
+                _scatter(cls, _postings(seg, SKEL, lo_, hi_), START[SKEL])
+            exact = seg.exact_id(bare)
+            if exact >= 0:
+                _scatter(cls, _postings(seg, SKEL, exact, exact + 1), EXACT[SKEL])
+    ranges = [] if short else seg.prefix_ranges(word)
+    for lo_, hi_ in ranges:
+        _scatter(cls, _postings(seg, ROMAN, lo_, hi_), START[ROMAN])
+    exact = seg.exact_id(word) if ranges else -1
+    if exact >= 0:
+        _scatter(cls, _postings(seg, ROMAN, exact, exact + 1), EXACT[ROMAN])
+    if fuzzy is not None:
+        for g in (OTHER, NAME):
+            _scatter(cls, _ranges(seg, g, *fuzzy), FUZZY[1][g])
+
+
 def word_classes(seg: Segment, word: str) -> np.ndarray:
     """uint8[n]: the best match class of ``word`` for each slot (0: no match)."""
     cls = np.zeros(seg.n, np.uint8)
@@ -54,12 +110,7 @@ def word_classes(seg: Segment, word: str) -> np.ndarray:
     dense = is_dense(word)
     short = len(word) <= 2 and not dense
     groups = (OTHER, NAME) if short else (TEXT, OTHER, NAME)
-    k = budget(word)
-    if k:
-        lo, hi = fuzzy_ranges(seg, word, k)
-        if len(lo):
-            for g in (OTHER, NAME):
-                _scatter(cls, _ranges(seg, g, lo, hi), FUZZY[g])
+    _below_one_edit(seg, cls, word, short, budget(word))
     ranges = seg.prefix_ranges(word)
     if not short and not word.isdigit():  # numbers match from their start (phones aside)
         ids = seg.substring_ids(word)
@@ -71,11 +122,10 @@ def word_classes(seg: Segment, word: str) -> np.ndarray:
     if ranges:
         exact = seg.exact_id(word)
         for g in groups:
-            off, post = seg.off[g], seg.post[g]
             for lo, hi in ranges:
-                _scatter(cls, post[off[lo] : off[hi]], START[g])
+                _scatter(cls, _postings(seg, g, lo, hi), START[g])
             if exact >= 0:
-                _scatter(cls, post[off[exact] : off[exact + 1]], EXACT[g])
+                _scatter(cls, _postings(seg, g, exact, exact + 1), EXACT[g])
     return cls
 
 

@@ -7,7 +7,7 @@ from itertools import count
 
 import numpy as np
 
-from .segment import Segment, assemble, csr, sorted_unique
+from .segment import GROUPS, Segment, assemble, csr, sorted_unique
 
 __all__ = ["merge_segments"]
 
@@ -42,7 +42,7 @@ def merge_segments(parts: Sequence[tuple[Segment, np.ndarray]]) -> Segment:
     ]
     v = len(keys) + len(words)
     offs, posts = [], []
-    for g in range(3):
+    for g in range(GROUPS):
         all_words, all_slots = [], []
         for (seg, _), wmap, smap in zip(parts, word_maps, slot_maps, strict=True):
             s = smap[seg.post[g]]

@@ -24,11 +24,16 @@ import numpy as np
 from . import packed
 from .model import SearchDoc
 from .normalize import ASCII_SPLIT, digits, fold_word
+from .roman import romanize_all, skeletons
 from .tokenize import Collector, GroupPairs, joined, tokenise
 
-__all__ = ["NAME", "NOTES_LIMIT", "OTHER", "TEXT", "Segment", "build_segment", "csr"]
+__all__ = [
+    "GROUPS", "NAME", "NOTES_LIMIT", "OTHER", "ROMAN", "SKEL", "TEXT", "Segment",
+    "build_segment", "csr",
+]  # fmt: skip
 
-NAME, OTHER, TEXT = 0, 1, 2
+NAME, OTHER, TEXT, ROMAN, SKEL = 0, 1, 2, 3, 4
+GROUPS = 5
 NOTES_LIMIT = 500  # characters of notes (and of "what matters") that are indexed
 _FIELD_LIMIT = 2_000  # any other field is cut here: names are not essays
 _SPACES = re.compile(" +")
@@ -50,8 +55,8 @@ class Segment:
     words: list[str]  # other words, sorted: word ids A..A+B-1
     word_text: str  # ``words`` joined with "\n"
     word_starts: np.ndarray  # int64[B + 1] offset of each word in word_text
-    off: tuple[np.ndarray, np.ndarray, np.ndarray]  # int64[A + B + 1] per group
-    post: tuple[np.ndarray, np.ndarray, np.ndarray]  # int32 slots per group
+    off: tuple[np.ndarray, ...]  # int64[A + B + 1] per group (GROUPS of them)
+    post: tuple[np.ndarray, ...]  # int32 slots per group
     name_keys: list[str]  # sorted folded names, words joined by one space
     name_pos: np.ndarray  # int32[n] position of each slot's name in name_keys
     phone_text: str  # digits of each slot's phone, one line per slot
@@ -298,8 +303,8 @@ def assemble(
         words=words,
         word_text="\n".join(words),
         word_starts=word_starts,
-        off=(off[0], off[1], off[2]),
-        post=(post[0], post[1], post[2]),
+        off=tuple(off),
+        post=tuple(post),
         name_keys=name_keys,
         name_pos=name_pos,
         phone_text=phone_text,
@@ -332,12 +337,17 @@ def _build(docs: Sequence[SearchDoc]) -> Segment:
     names, emails, companies, tags, matters, notes, phones = (
         zip(*map(_FIELDS, docs), strict=True) if n else [()] * 7
     )
-    groups = [GroupPairs(keep_order=True), GroupPairs(), GroupPairs()]
+    groups = [GroupPairs(keep_order=True), *(GroupPairs() for _ in range(GROUPS - 1))]
     tokenise(names, into, groups[NAME], _FIELD_LIMIT)
     for texts in (emails, companies, tags):
         tokenise(texts, into, groups[OTHER], _FIELD_LIMIT)
     for texts in (matters, notes):
         tokenise(texts, into, groups[TEXT], NOTES_LIMIT)
+    for texts in (names, emails, companies):
+        other = _cut(list(texts), _FIELD_LIMIT)
+        tokenise(romanize_all(other), into, groups[ROMAN])
+        if texts is not emails:
+            tokenise(skeletons(other), into, groups[SKEL])
     del emails, companies, tags, matters, notes
     keys, words, word_ids, folded = _vocabulary(groups, into)
     name_keys = _name_keys(_cut(list(names), _FIELD_LIMIT), groups[NAME], folded)

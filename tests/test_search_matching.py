@@ -1,0 +1,120 @@
+"""The ways agents type people beyond prefixes and one slip: two slips, fzf-style
+abbreviations, other scripts typed in Latin letters, nicknames (deskterm.search)."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskterm.search import SearchDoc, SearchIndex
+from deskterm.search.corpus import synthetic_people
+from deskterm.search.roman import nickname_forms, romanize, skeleton
+
+WENDELINE = SearchDoc(90_001, "Wendeline Quackenbush", "wq@quackenbush.example", "Duckworks")
+MIKHAIL = SearchDoc(90_002, "Михаил Смирнов", "m.smirnov@example.ru", "Смирнов и сыновья")
+ROBERT = SearchDoc(90_003, "Robert Smith", "rsmith@example.com", "Smithy Tools")
+MARGARET = SearchDoc(90_004, "Margaret Oyelaran", "margaret@oyelaran.example")
+WILLIAM = SearchDoc(90_005, "William Tecumseh Ashdown", "w.ashdown@example.com")
+GEORGIOS = SearchDoc(90_006, "Γιώργος Παπαδόπουλος", "gp@example.gr", "Αθηναϊκή Ναυτιλία")
+MOHAMMED = SearchDoc(90_007, "محمد العلي", "m.alali@example.ae", "شركة العلي")
+DAVID = SearchDoc(90_008, "דוד כהן", "david@example.il")
+EXTRA = (WENDELINE, MIKHAIL, ROBERT, MARGARET, WILLIAM, GEORGIOS, MOHAMMED, DAVID)
+
+
+@pytest.fixture(scope="module")
+def crowd() -> SearchIndex:
+    """Two thousand generated people (Margo Fairweather among them) and the people above."""
+    return SearchIndex.build([*synthetic_people(2000), *EXTRA])
+
+
+def top(index: SearchIndex, query: str, n: int = 10) -> list[int]:
+    return index.search(query, limit=n).ids
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [
+        # two slips in a longer word (Lucene's AUTO: two edits from 6 letters)
+        ("wendlne quack", WENDELINE.id),
+        ("wendelien quackenbsuh", WENDELINE.id),
+        ("quackenbsh wndeline", WENDELINE.id),
+        # fzf-style abbreviations: the first letter, then letters in order
+        ("mrg frwthr", 2),  # Margo Fairweather, an anchor of the generated people
+        ("wndln qcknbsh", WENDELINE.id),
+        ("frwthr", 2),
+        # other scripts typed in Latin letters, as heard on the phone (typos allowed)
+        ("mikhail smirnov", MIKHAIL.id),
+        ("mihail smirnov", MIKHAIL.id),
+        ("smirnov synovya", MIKHAIL.id),  # the company, romanized, with a slip
+        ("giorgos papadopoulos", GEORGIOS.id),
+        ("mohammed al-ali", MOHAMMED.id),
+        ("muhammad alali", MOHAMMED.id),
+        ("david cohen", DAVID.id),
+        # nicknames and short forms of given names
+        ("bob smith", ROBERT.id),
+        ("peggy", MARGARET.id),
+        ("peggy oyelaran", MARGARET.id),
+        ("bill ashdown", WILLIAM.id),
+    ],
+)
+def test_agents_find_the_person_in_the_top_ten(crowd: SearchIndex, query: str, person: int) -> None:
+    assert person in top(crowd, query)
+
+
+def test_each_new_kind_of_match_ranks_below_exact_prefix_and_one_edit() -> None:
+    index = SearchIndex.build(
+        [
+            SearchDoc(5, "Ed Fairwayweather"),  # only an in-order subsequence
+            SearchDoc(4, "Di Fiarwether"),  # two edits
+            SearchDoc(3, "Cy Fairwether"),  # one edit
+            SearchDoc(2, "Bo Fairweathers"),  # a word starting with the query
+            SearchDoc(1, "Ann Fairweather"),  # the exact word
+        ]
+    )
+    assert top(index, "fairweather") == [1, 2, 3, 4, 5]
+
+
+def test_a_nickname_ranks_below_the_name_itself() -> None:
+    index = SearchIndex.build(
+        [SearchDoc(1, "Robert Smith"), SearchDoc(2, "Bob Smith"), SearchDoc(3, "Bobby Smith")]
+    )
+    assert top(index, "bob smith") == [2, 3, 1]
+    assert top(index, "robert smith")[0] == 1
+    assert set(top(index, "robert smith")) == {1, 2, 3}  # the short forms, below
+
+
+def test_a_romanized_name_ranks_below_the_same_name_in_latin_letters() -> None:
+    index = SearchIndex.build([SearchDoc(1, "Михаил Смирнов"), SearchDoc(2, "Mikhail Smirnov")])
+    assert top(index, "mikhail smirnov") == [2, 1]
+    assert top(index, "михаил") == [1]  # the original script as before
+
+
+def test_two_edits_need_six_letters() -> None:
+    index = SearchIndex.build([SearchDoc(1, "Hanna Borg"), SearchDoc(2, "Jasper Quill")])
+    assert top(index, "hnnaa") == []  # five letters: one edit only
+    assert top(index, "jsapre") == [2]  # six letters: two edits (a swap and a swap)
+
+
+def test_abbreviations_start_at_a_word_start() -> None:
+    index = SearchIndex.build([SearchDoc(1, "Margo Fairweather"), SearchDoc(2, "Amargo Rowe")])
+    assert top(index, "mrg") == [1]  # not inside "amargo"
+
+
+def test_changes_are_searchable_in_every_way() -> None:
+    index = SearchIndex.build(synthetic_people(300))
+    index.upsert(MIKHAIL)
+    index.upsert(ROBERT)
+    assert top(index, "mikhail smirnov")[0] == MIKHAIL.id
+    assert ROBERT.id in top(index, "bob smith")
+    index.remove(MIKHAIL.id)
+    assert MIKHAIL.id not in top(index, "mikhail smirnov")
+
+
+def test_the_other_spellings() -> None:
+    assert romanize("Михаил Смирнов") == "Mikhail Smirnov"
+    assert romanize("王小明") == "Wang Xiao Ming"  # syllables become words
+    assert skeleton("mohammed") == skeleton("mhmd") == "mhmd"
+    assert skeleton("cohen") == "khn"
+    assert "robert" in nickname_forms("bob")
+    assert "margaret" in nickname_forms("peggy")
+    assert "william" in nickname_forms("bill")
+    assert nickname_forms("qzxv") == ()
