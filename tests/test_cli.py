@@ -195,11 +195,12 @@ def test_bad_database_url_is_bad_input_exit_2(cli, url):
     assert "--db: database.url:" in one_line_error(result)
 
 
-def test_unreachable_database_is_exit_1(cli):
-    """A good URL whose server does not answer is a failure while working (1)."""
+def test_unreachable_database_is_exit_75(cli):
+    """A good URL whose server does not answer: try again later (75), not a failure (1)."""
     result = cli("note", "1", "x", db="postgresql+psycopg://postgres@127.0.0.1:1/test")
-    assert result.code == 1
+    assert result.code == 75
     assert "cannot open database" in one_line_error(result)
+    assert "unreachable" in result.err
 
 
 def test_db_upgrade_and_status(cli):
@@ -242,7 +243,7 @@ def _deskterm(*argv: str, tmp_path) -> subprocess.CompletedProcess:
     ("argv", "code"),
     [
         (("--db", "nonsense", "note", "1", "x"), 2),
-        (("--db", "postgresql+psycopg://postgres@127.0.0.1:1/test", "note", "1", "x"), 1),
+        (("--db", "postgresql+psycopg://postgres@127.0.0.1:1/test", "note", "1", "x"), 75),
         (("--db", "sqlite:///{tmp}/d.db", "note", "nobody", "x"), 2),
         (("--db", "sqlite:///{tmp}/d.db", "follow-up", "1", "someday"), 2),
         (("--db", "sqlite:///{tmp}/d.db", "import", "{tmp}/missing.csv"), 2),

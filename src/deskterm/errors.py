@@ -57,6 +57,16 @@ class StorageError(DeskError):
     exit_code = 1
 
 
+class Unavailable(StorageError):
+    """The database is unreachable, locked or full: try again later (EX_TEMPFAIL, 75).
+
+    Raised only by ``storage.faults``, which reads the driver's error code; a retry of
+    the same write (with the same write id) may succeed once the database is back.
+    """
+
+    exit_code = 75
+
+
 class BadDatabaseURL(StorageError):
     """The database URL itself is unusable (bad input, not a failure while working)."""
 

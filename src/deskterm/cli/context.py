@@ -47,7 +47,11 @@ class Context:
 
             settings = self.settings()
             try:
-                self._engine = open_engine(settings.database.url, migrate=migrate)
+                self._engine = open_engine(
+                    settings.database.url,
+                    migrate=migrate,
+                    busy_timeout_ms=settings.database.busy_timeout_ms,
+                )
             except BadDatabaseURL as err:  # say where the URL came from
                 origin = settings.sources.get("database.url", "default")
                 raise BadDatabaseURL(f"{origin}: database.url: {err}") from None

@@ -51,16 +51,15 @@ def _missing(ctx: Context) -> int:
 def upgrade(ctx: Context) -> int:
     from sqlalchemy.exc import DBAPIError
 
-    from deskterm.errors import StorageError
     from deskterm.storage import safe_url
+    from deskterm.storage.faults import storage_error
     from deskterm.storage.migrate import upgrade as migrate
 
     engine = ctx.engine(migrate=False)
     try:
         before, after = migrate(engine)
     except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StorageError(f"cannot upgrade {safe_url(engine.url)}: {reason}") from None
+        raise storage_error(exc, f"cannot upgrade {safe_url(engine.url)}") from None
     same = ", already up to date" if before == after else ""
     say(f"database at revision {after} (was {before or 'empty'}{same})")
     return 0
@@ -69,16 +68,15 @@ def upgrade(ctx: Context) -> int:
 def status(ctx: Context) -> int:
     from sqlalchemy.exc import DBAPIError
 
-    from deskterm.errors import StorageError
     from deskterm.storage import safe_url
+    from deskterm.storage.faults import storage_error
     from deskterm.storage.migrate import current_revision, head_revision
 
     engine = ctx.engine(migrate=False)
     try:
         current = current_revision(engine)
     except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StorageError(f"cannot read {safe_url(engine.url)}: {reason}") from None
+        raise storage_error(exc, f"cannot read {safe_url(engine.url)}") from None
     head = head_revision()
     state = "up to date" if current == head else "upgrade with: deskterm db upgrade"
     say(f"{safe_url(engine.url)}: revision {current or 'none (empty)'}, newest {head}: {state}")

@@ -2,7 +2,8 @@
 
 Every failure ends here as one line ``deskterm: <message>`` on stderr and an exit code:
 0 success, 1 failure while working (database, files), 2 bad input (usage, config, data),
-130 interrupted. No traceback ever reaches the user.
+75 try again later (the database is unreachable, locked or full), 130 interrupted.
+No traceback ever reaches the user.
 """
 
 from __future__ import annotations
@@ -43,7 +44,14 @@ examples:
   deskterm mood "Alecia Brandt" 2 "her cat is at the vet"
   deskterm config show
 
-Each command has its own --help. Exit codes: 0 ok, 1 failure, 2 bad input."""
+Each command has its own --help.
+
+exit codes:
+  0    ok
+  1    failure while working
+  2    bad input (usage, settings, data)
+  75   try again later: the database is unreachable, locked or full (EX_TEMPFAIL)
+  130  interrupted"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,12 +126,12 @@ def _dispatch(ctx: Context) -> int:
 
 def _unexpected(exc: Exception) -> int:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if type(exc).__module__.startswith("sqlalchemy"):
-        orig = getattr(exc, "orig", None)
-        text = str(orig).strip() if orig is not None else ""
-        reason = text.splitlines()[0] if text else first
-        warn(f"deskterm: database error: {reason}")
-        return 1
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        from deskterm.storage.faults import storage_error
+
+        error = storage_error(exc)
+        warn(f"deskterm: {error}")
+        return error.exit_code
     warn(f"deskterm: internal error ({type(exc).__name__}: {first}); please report it")
     return 1
 

@@ -175,6 +175,16 @@ _SCHEMA: tuple[Key, ...] = (
         _text,
     ),
     Key(
+        "database",
+        "busy_timeout_ms",
+        "int",
+        "an integer from 0 to 3600000",
+        "How long (milliseconds) a write waits for a SQLite file another program has locked "
+        "before giving up with exit 75 (try again later).",
+        _const(15_000),
+        _int_between(0, 3_600_000),
+    ),
+    Key(
         "follow_up",
         "default_hour",
         "int",

@@ -25,9 +25,10 @@ class AgentSection:
 
 @dataclass(frozen=True, slots=True)
 class DatabaseSection:
-    """``[database]``: the SQLAlchemy URL of the desk."""
+    """``[database]``: the SQLAlchemy URL of the desk, and how long to wait for a lock."""
 
     url: str
+    busy_timeout_ms: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,14 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from deskterm.clock import to_epoch
-from deskterm.errors import InvalidInput, StorageError
+from deskterm.errors import InvalidInput
 from deskterm.services import validate as v
 from deskterm.services.summary import ACTIVITY_KINDS, BAD_MOOD, NOTES_CHARS, NOTES_KINDS
 from deskterm.storage.engine import writer
+from deskterm.storage.faults import storage_error
 
 
 @dataclass(slots=True)
@@ -99,9 +100,8 @@ def bulk_insert(
     except IntegrityError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "constraint failed"
         raise InvalidInput(f"nothing imported: {reason}") from None
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StorageError(f"nothing imported: database error: {reason}") from None
+    except DBAPIError as exc:
+        raise storage_error(exc, "nothing imported") from None
     return result
 
 

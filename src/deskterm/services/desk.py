@@ -20,18 +20,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from deskterm.clock import utcnow
-from deskterm.errors import Conflict, InvalidInput, NotFound, StorageError
+from deskterm.errors import Conflict, InvalidInput, NotFound
 from deskterm.models import Change, Entry, FollowUp, Mood, Person
 from deskterm.services import validate as v
 from deskterm.services.once import ExactlyOnce, follow_up_of, nothing, person_of
-from deskterm.services.reads import Reads, follow_up_view, record_of, storage_message
+from deskterm.services.reads import Reads, follow_up_view, record_of
 from deskterm.services.summary import refresh_summary
 from deskterm.services.views import PROFILE_FIELDS, FollowUpView, PersonRecord
 from deskterm.storage.engine import writer
+from deskterm.storage.faults import is_unavailable, storage_error
 
 
 class Desk(ExactlyOnce, Reads):
@@ -50,7 +51,11 @@ class Desk(ExactlyOnce, Reads):
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except OperationalError as exc:
-            raise StorageError(storage_message(exc.orig or exc)) from None
+            raise storage_error(exc) from None
+        except DBAPIError as exc:  # e.g. the connection lost at COMMIT; IntegrityError stays
+            if not is_unavailable(exc):
+                raise
+            raise storage_error(exc) from None
 
     def _lock(self, session: Session, person_id: int) -> Person:
         person = (

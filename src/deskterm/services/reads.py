@@ -7,10 +7,10 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, and_, func, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from deskterm.errors import Ambiguous, NotFound, StorageError
+from deskterm.errors import Ambiguous, NotFound
 from deskterm.models import Change, Entry, FollowUp, Mood, Person
 from deskterm.services.validate import decode_tags
 from deskterm.services.views import (
@@ -21,6 +21,7 @@ from deskterm.services.views import (
     PersonDetail,
     PersonRecord,
 )
+from deskterm.storage.faults import describe, is_unavailable, storage_error
 
 SUMMARY_COLUMNS = (
     Person.id,
@@ -88,7 +89,11 @@ class Reads:
             with self._session() as session:
                 return fn(session)
         except OperationalError as exc:
-            raise StorageError(storage_message(exc.orig or exc)) from None
+            raise storage_error(exc) from None
+        except DBAPIError as exc:  # a lost connection seen by another error class
+            if not is_unavailable(exc):
+                raise
+            raise storage_error(exc) from None
 
     # -- one person -------------------------------------------------------------------
     def get_person(self, person_id: int) -> PersonRecord:
@@ -291,9 +296,9 @@ class Reads:
                 finally:
                     cursor.close()
         except OperationalError as exc:  # connecting, through SQLAlchemy
-            raise StorageError(storage_message(exc.orig or exc)) from None
+            raise storage_error(exc) from None
         except dbapi_error as exc:
-            raise StorageError(storage_message(exc)) from None
+            raise storage_error(exc) from None
 
     def count_people(self) -> int:
         return self._run(lambda s: s.execute(select(func.count(Person.id))).one()[0])
@@ -345,11 +350,8 @@ class Reads:
 
 
 def storage_message(error: BaseException) -> str:
-    """One line for a database error, naming a lock as such."""
-    text = str(error)
-    if "locked" in text:
-        return "the database is locked by another program; try again in a moment"
-    return f"database error: {text.splitlines()[0] if text else type(error).__name__}"
+    """One line for a database error, naming a lock, a full disk or an outage as such."""
+    return describe(error)
 
 
 def follow_up_view(f: FollowUp) -> FollowUpView:

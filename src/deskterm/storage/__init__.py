@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from deskterm.errors import StorageError
 from deskterm.storage.engine import make_engine, parse_url, safe_url
+from deskterm.storage.faults import storage_error
 from deskterm.storage.migrate import upgrade
 
 __all__ = ["make_engine", "open_engine", "parse_url", "safe_url", "upgrade"]
 
 
-def open_engine(url: str, *, migrate: bool = True) -> Engine:
-    """An engine for ``url`` with the schema brought up to date; StorageError if unusable."""
-    engine = make_engine(url)
+def open_engine(url: str, *, migrate: bool = True, busy_timeout_ms: int | None = None) -> Engine:
+    """An engine for ``url`` with the schema brought up to date.
+
+    StorageError if unusable; its subclass Unavailable (exit 75) when the database is
+    unreachable, locked or full. ``busy_timeout_ms``: how long SQLite waits for a lock.
+    """
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
     try:
         if migrate:
             upgrade(engine)
         else:
             with engine.connect():
                 pass
-    except (OperationalError, DBAPIError) as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StorageError(f"cannot open database {safe_url(url)}: {reason}") from None
+        raise storage_error(exc, f"cannot open database {safe_url(url)}") from None
     return engine

@@ -80,17 +80,17 @@ def _hide_password(raw: str) -> str:
     return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}"
 
 
-def make_engine(raw_url: str) -> Engine:
-    """An engine for the URL, tuned for its backend."""
+def make_engine(raw_url: str, *, busy_timeout_ms: int | None = None) -> Engine:
+    """An engine for the URL, tuned for its backend; SQLite waits ``busy_timeout_ms`` for locks."""
     url = parse_url(raw_url)
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, SQLITE_BUSY_MS if busy_timeout_ms is None else busy_timeout_ms)
     return create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
     )
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, busy_ms: int) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:"):
         raise BadDatabaseURL("an in-memory SQLite database cannot be shared; give a file path")
@@ -103,15 +103,15 @@ def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(
         url,
         poolclass=NullPool,
-        connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": busy_ms / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-        _use_wal(cur)
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        _use_wal(cur, busy_ms)
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -124,13 +124,13 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _use_wal(cur: sqlite3.Cursor) -> None:
+def _use_wal(cur: sqlite3.Cursor, busy_ms: int) -> None:
     """Switch the file to WAL (it stays so), waiting out other desks doing the same.
 
     The switch needs an exclusive lock, and SQLite answers "database is locked" at once,
     without its busy handler, when two new connections race for it on a fresh file.
     """
-    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    deadline = time.monotonic() + busy_ms / 1000
     pause = 0.005
     while True:
         try:
