@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskterm.cli.context import Context
 from deskterm.cli.logging_cmds import PERSON_HELP
@@ -12,6 +13,9 @@ from deskterm.cli.parser import command
 from deskterm.cli.progress import ImportProgress
 from deskterm.cli.safe import say, warn
 from deskterm.errors import DeskError, InvalidInput
+
+if TYPE_CHECKING:
+    from deskterm.transfer.common import Parsed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,13 +27,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Import people from FILE: a CSV with a header row (name required; email, "
         "company, phone, tags, notes, internal, pace, channel, language, timezone, matters "
         "optional; other columns are reported and ignored), or JSON Lines / a JSON array in "
-        "the export format. Every bad row is reported as FILE:LINE: field: reason. By default "
-        "nothing is imported when any row is bad; with --skip-invalid the good rows are "
-        "imported and the bad ones are written, as they were, to a rejected file.",
+        "the export format. Every bad row is reported as FILE:LINE: field: reason; past 20 bad "
+        "rows the rest are counted, and all of them with their reasons are written to "
+        "FILE.errors.txt (or --errors). By default nothing is imported when any row is bad; "
+        "with --skip-invalid the good rows are imported and the bad ones are written, as "
+        "they were, to a rejected file.",
         examples=[
             "deskterm import people.csv",
             "deskterm import people.csv --skip-invalid",
             "deskterm import people.csv --skip-invalid --rejected fix-me.csv",
+            "deskterm import people.csv --errors why.txt",
             "deskterm import backup.jsonl",
         ],
     )
@@ -44,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="where --skip-invalid writes the bad rows (default: FILE.rejected.csv or "
         ".rejected.jsonl next to the input)",
+    )
+    p.add_argument(
+        "--errors",
+        metavar="REPORT",
+        help="write every bad row's line and reasons here (default, when more than 20 rows "
+        "are bad: FILE.errors.txt next to the input)",
     )
 
     p = command(
@@ -79,8 +92,7 @@ def do_import(ctx: Context) -> int:
     importer.check_against(engine, parsed)
     for line in parsed.warnings:
         warn(line)
-    for line in report.problem_lines(parsed):
-        warn(line)
+    _report_problems(ctx, path, parsed)
     bad, good = len(parsed.bad), len(parsed.good)
     if bad and not ctx.args.skip_invalid:
         rows = f"{bad:,} bad row{'s' if bad != 1 else ''}"
@@ -108,6 +120,29 @@ def do_import(ctx: Context) -> int:
         raise
     say(report.summary_line(result, parsed, bad, rejected))
     return 0
+
+
+def _report_problems(ctx: Context, path: Path, parsed: Parsed) -> None:
+    """Print the first bad rows; past the limit, count the rest and write them all down."""
+    from deskterm.transfer import report
+
+    for line in report.problem_lines(parsed, report.SHOWN_BAD_ROWS):
+        warn(line)
+    many = len(parsed.bad) > report.SHOWN_BAD_ROWS
+    if not parsed.bad or not (many or ctx.args.errors):
+        return
+    errors = Path(ctx.args.errors) if ctx.args.errors else report.errors_path(path)
+    failure = ""
+    try:
+        if errors.resolve() == path.resolve():
+            raise InvalidInput(f"--errors {errors}: that is the file being imported")
+        report.write_errors(errors, parsed)
+    except OSError as exc:
+        failure = exc.strerror or str(exc)
+    if many:
+        warn(report.more_line(parsed, errors, failure))
+    elif failure:
+        warn(f"deskterm: cannot write {errors}: {failure}")
 
 
 def _write_rejected(rejected: Path, path: Path, parsed: object) -> None:

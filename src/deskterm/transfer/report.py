@@ -1,4 +1,9 @@
-"""The import report: one line per problem, the rejected-rows file, the summary line."""
+"""The import report: one line per problem, the rejected-rows and errors files, the summary.
+
+At most ``SHOWN_BAD_ROWS`` bad rows are printed; when there are more, every problem of
+every bad row goes to an errors file (``people.csv.errors.txt`` next to the input, or
+``--errors FILE``) that the last printed line names.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,35 @@ from pathlib import Path
 from deskterm.services.bulk import BulkResult
 from deskterm.transfer.common import Parsed
 
+SHOWN_BAD_ROWS = 20
 
-def problem_lines(parsed: Parsed) -> Iterator[str]:
-    """``FILE:LINE: field: reason`` for every problem of every bad row, in file order."""
-    for row in parsed.bad:
+
+def problem_lines(parsed: Parsed, rows: int | None = None) -> Iterator[str]:
+    """``FILE:LINE: field: reason`` for every problem of the first ``rows`` bad rows
+    (all of them when None), in file order."""
+    for row in parsed.bad[:rows]:
         for problem in row.problems or ["row: not a valid person"]:
             yield f"{parsed.source}:{row.line}: {problem}"
+
+
+def errors_path(path: Path) -> Path:
+    """The default errors file next to the input: ``people.csv.errors.txt``."""
+    return path.with_name(path.name + ".errors.txt")
+
+
+def write_errors(path: Path, parsed: Parsed) -> None:
+    """Every problem of every bad row, one per line, UTF-8 (OSError is left to the caller)."""
+    path.write_bytes("".join(f"{line}\n" for line in problem_lines(parsed)).encode("utf-8"))
+
+
+def more_line(parsed: Parsed, errors: Path | None, failure: str = "") -> str:
+    """``…and N more bad rows; all M with their reasons in FILE`` after the shown ones."""
+    bad = len(parsed.bad)
+    more = bad - SHOWN_BAD_ROWS
+    line = f"…and {more:,} more bad row{'s' if more != 1 else ''}"
+    if errors is not None and not failure:
+        return f"{line}; all {bad:,} with their reasons in {errors}"
+    return f"{line} (cannot write them to {errors}: {failure})" if errors else line
 
 
 def rejected_path(path: Path, parsed: Parsed) -> Path:
