@@ -20,6 +20,7 @@ from deskterm.cli import (
     db_cmds,
     logging_cmds,
     people_cmds,
+    search_cmd,
     transfer_cmds,
     who_cmds,
 )
@@ -76,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"deskterm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for module in (transfer_cmds, logging_cmds, people_cmds, who_cmds, config_cmds, db_cmds):
+    for module in (
+        transfer_cmds, logging_cmds, people_cmds, search_cmd, who_cmds, config_cmds, db_cmds,
+    ):  # fmt: skip
         module.register(sub)
     return parser
 

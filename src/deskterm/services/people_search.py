@@ -1,0 +1,74 @@
+"""The desk's people search for scripts: the same index and ranking as the screen.
+
+``PeopleSearch`` opens the directory (the attention order breaks ties, as on the
+desk) and its search index, then answers queries with each person's id, name, email
+and company, read in one query per search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from deskterm.directory import Directory
+from deskterm.services.desk import Desk
+
+if TYPE_CHECKING:
+    from deskterm.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One person found."""
+
+    id: int
+    name: str
+    email: str | None
+    company: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "email": self.email, "company": self.company}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The best people for a query (best first) and how many matched in all."""
+
+    query: str
+    total: int
+    people: list[Hit]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "people": [p.as_json() for p in self.people],
+        }
+
+
+class PeopleSearch:
+    """Search everyone in the configured database, as the desk does."""
+
+    def __init__(self, desk: Desk, settings: Settings) -> None:
+        self.desk = desk
+        self.directory = Directory.for_settings(desk, settings)
+        self._open = False
+
+    def open(self) -> None:
+        """Load the attention order and the search index (once)."""
+        if not self._open:
+            self.directory.load()
+            self.directory.build_index()
+            self._open = True
+
+    def search(self, query: str, *, limit: int = 10) -> Found:
+        """The best ``limit`` people for ``query``."""
+        self.open()
+        result = self.directory.search(query, limit=limit)
+        rows = {r[0]: r for r in self.desk.search_rows(result.ids)} if result.ids else {}
+        people = [
+            Hit(pid, rows[pid][1], rows[pid][2], rows[pid][3] or "")
+            for pid in result.ids
+            if pid in rows  # erased a moment ago: left out
+        ]
+        return Found(query, result.total, people)
