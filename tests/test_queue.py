@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -116,10 +117,43 @@ def test_bad_mood_worst_first_then_longest_waiting_since_mood_or_contact():
 
 
 def test_a_bad_mood_older_than_quiet_days_is_no_longer_waiting():
+    answered = person(1, mood=1, mood_at=NOW - 8 * DAY, contact=NOW - 8 * DAY + 60)
+    answered = replace(answered, last_activity=NOW - DAY)  # a note yesterday
+    assert lines(queue_of(answered)) == [(1, "rest", "last contact 7d ago")]
+    edge = person(2, mood=1, mood_at=NOW - 7 * DAY, contact=NOW - 7 * DAY + 1)
+    assert queue_of(replace(edge, last_activity=NOW - DAY)).category(0) == "rest"
+
+
+def test_a_bad_mood_never_answered_is_at_risk_after_unanswered_days():
     old = person(1, mood=1, mood_at=NOW - 8 * DAY, activity=NOW - DAY)  # a note yesterday
-    assert lines(queue_of(old)) == [(1, "rest", "no contact yet")]
-    edge = person(2, mood=1, mood_at=NOW - 7 * DAY, activity=NOW - 7 * DAY + 1)
-    assert queue_of(edge).category(0) == "rest"
+    assert lines(queue_of(old)) == [
+        (1, "at_risk", "at risk: bad mood, not heard from us since (8d)")
+    ]
+    upset = person(2, mood=2, mood_at=NOW - 3 * DAY, contact=NOW - 5 * DAY)
+    assert queue_of(upset).category(0) == "bad_mood"  # the queue shows "waiting" first
+    assert lines(queue_of(upset, order=("at_risk", *CATEGORIES[:3], "rest")))[0] == (
+        2,
+        "at_risk",
+        "at risk: bad mood, not heard from us since (3d)",
+    )
+    recent = person(3, mood=2, mood_at=NOW - 1 * DAY)
+    assert queue_of(recent, order=("at_risk", *CATEGORIES[:3], "rest")).category(0) == "bad_mood"
+
+
+def test_done_without_check_back_is_at_risk_until_heard_from():
+    done = replace(person(1, done=NOW - 8 * DAY), unconfirmed=NOW - 8 * DAY)
+    assert lines(queue_of(done)) == [(1, "at_risk", "at risk: done, never confirmed (8d)")]
+    fresh = replace(person(2, done=NOW - 2 * DAY), unconfirmed=NOW - 2 * DAY)
+    assert queue_of(fresh).category(0) == "rest"  # within confirm_days
+    assert queue_of(fresh, confirm_days=1).category(0) == "at_risk"
+    heard = replace(
+        person(3, done=NOW - 8 * DAY, mood=4, mood_at=NOW - DAY), unconfirmed=NOW - 8 * DAY
+    )
+    assert queue_of(heard).category(0) == "rest"  # a mood since: we heard back
+    planned = replace(person(4, done=NOW - 8 * DAY, due=NOW + DAY), unconfirmed=NOW - 8 * DAY)
+    assert queue_of(planned).category(0) == "rest"  # a check-back (or any follow-up) is due
+    checked = person(5, done=NOW - 8 * DAY)  # done was the check-back: no unconfirmed time
+    assert queue_of(checked).category(0) == "rest"
 
 
 def test_at_risk_quiet_after_a_bad_mood_even_with_a_later_follow_up():
@@ -465,17 +499,30 @@ def reference_order(people: list[Summary], now: int, tz: ZoneInfo, st: QueueSett
         active = max(known) if known else None
         bad = s.mood_level is not None and s.mood_level <= st.bad_mood_max
         quiet = bad and active is not None and active <= quiet_start
+        nothing_planned = s.open_follow_ups == 0 and s.next_due is None
         problem = (
             s.problem_at is not None
             and (s.last_done is None or s.problem_at > s.last_done)
-            and s.open_follow_ups == 0
-            and s.next_due is None
+            and nothing_planned
+        )
+        unanswered = (
+            bad
+            and s.mood_at is not None
+            and (s.last_contact is None or s.last_contact < s.mood_at)
+            and s.mood_at <= now - st.unanswered_days * DAY
+        )
+        heard = max((t for t in (s.last_contact, s.mood_at) if t is not None), default=None)
+        unconfirmed = (
+            s.unconfirmed is not None
+            and (heard is None or heard <= s.unconfirmed)
+            and nothing_planned
+            and s.unconfirmed <= now - st.confirm_days * DAY
         )
         tests = {
             "overdue": s.next_due is not None and s.next_due < now,
             "due_today": s.next_due is not None and now <= s.next_due < midnight,
             "bad_mood": bad and s.mood_at is not None and s.mood_at > quiet_start,
-            "at_risk": quiet or problem,
+            "at_risk": quiet or unanswered or unconfirmed or problem,
         }
         # "rest" is whoever meets none of the other tests, wherever it sits in the order.
         cat = next((c for c in st.order if c != "rest" and tests[c]), "rest")
@@ -484,7 +531,9 @@ def reference_order(people: list[Summary], now: int, tz: ZoneInfo, st: QueueSett
         elif cat == "bad_mood":
             key = (s.mood_level, max(s.mood_at, s.last_contact or 0))
         elif cat == "at_risk":
-            key = (active if quiet else s.problem_at,)
+            since = [active, s.mood_at, s.unconfirmed, s.problem_at]
+            first = [quiet, unanswered, unconfirmed, problem].index(True)
+            key = (since[first],)
         elif s.next_due is not None:
             key = (0, s.next_due)
         elif s.last_contact is not None:
@@ -512,13 +561,17 @@ def test_matches_the_rules_on_random_people_with_many_ties(seed):
             Summary(
                 pid, rnd.choice(names), rnd.choice([None, 1, 2, 3, 4, 5]), when(), due,
                 rnd.choice([0, 0, 1, 2]) if due is None else rnd.randint(1, 3),
-                when(), when(), when(), when(),
+                when(), when(), when(), when(), when(),
             )
         )  # fmt: skip
     order = list(CATEGORIES)
     rnd.shuffle(order)
     st = QueueSettings(
-        quiet_days=rnd.choice([0, 3, 7]), bad_mood_max=rnd.choice([1, 2, 3]), order=tuple(order)
+        quiet_days=rnd.choice([0, 3, 7]),
+        bad_mood_max=rnd.choice([1, 2, 3]),
+        order=tuple(order),
+        unanswered_days=rnd.choice([0, 2, 5]),
+        confirm_days=rnd.choice([0, 3, 7]),
     )
     tz = ZoneInfo(rnd.choice(["Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"]))
     q = order_queue(SummaryTable.from_rows(people), now=NOW, tz=tz, settings=st)

@@ -23,6 +23,8 @@ SUMMARY_KEYS = (
     "s_last_done",
     "s_problem_at",
     "s_last_activity",
+    "s_unconfirmed",
+    "owner",
 )
 
 

@@ -115,6 +115,8 @@ class Directory:
             bad_mood_max=settings.queue.bad_mood_max,
             order=settings.queue.order,
             labels=settings.mood.labels,
+            unanswered_days=settings.queue.unanswered_days,
+            confirm_days=settings.queue.confirm_days,
         )
         return cls(desk, tz=settings.agent.tz, queue_settings=rules, clock=clock or desk.clock)
 
@@ -124,7 +126,7 @@ class Directory:
         self.desk.poll_changes()  # start the feed first: nothing between is missed
         with _bulk_allocation(freeze=True):
             rows = self.desk.summary_rows()
-            table = SummaryTable.from_columns(*_columns(rows, 10))
+            table = SummaryTable.from_columns(*_columns(rows, 12))
             del rows
         with self._lock:
             self._table = table

@@ -18,7 +18,17 @@ from sqlmodel import Field, SQLModel
 from deskterm.storage.types import UTCDateTime
 
 PACES = ("unhurried", "normal", "brisk")
-ENTRY_KINDS = ("contact", "note", "mood", "follow_up", "done", "edit", "merge", "created")
+ENTRY_KINDS = (
+    "contact",
+    "note",
+    "mood",
+    "follow_up",
+    "done",
+    "edit",
+    "merge",
+    "created",
+    "handoff",
+)
 
 
 def _time(index: bool = False, nullable: bool = False) -> Column:
@@ -52,6 +62,7 @@ class Person(SQLModel, table=True):
     created_by: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_time())
     updated_by: str = Field(sa_column=Column(Text, nullable=False))
+    owner: str | None = Field(default=None, sa_column=Column(Text, nullable=True, index=True))
     # Attention summary, derived from the rows below; epoch seconds (UTC).
     s_mood_level: int | None = None
     s_mood_at: int | None = Field(default=None, sa_column=_epoch())
@@ -62,6 +73,7 @@ class Person(SQLModel, table=True):
     s_problem_at: int | None = Field(default=None, sa_column=_epoch())
     s_last_activity: int | None = Field(default=None, sa_column=_epoch())
     s_notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    s_unconfirmed: int | None = Field(default=None, sa_column=_epoch())  # done, no check-back
 
 
 class Entry(SQLModel, table=True):
@@ -102,6 +114,8 @@ class FollowUp(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     done_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     outcome: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    assignee: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    check_back_of: int | None = None  # the follow-up whose "done" this one checks
 
 
 class Mood(SQLModel, table=True):

@@ -16,17 +16,23 @@ from deskterm.attention.order import (
     mood_mark,
     order_queue,
 )
+from deskterm.attention.risk import RISKS
 from deskterm.attention.table import Summary, SummaryTable
+from deskterm.attention.view import VIEWS, QueueView, next_view
 
 __all__ = [
     "CATEGORIES",
     "MOOD_LABELS",
     "NOT_QUEUED",
+    "RISKS",
+    "VIEWS",
     "Queue",
     "QueueRow",
     "QueueSettings",
+    "QueueView",
     "Summary",
     "SummaryTable",
     "mood_mark",
+    "next_view",
     "order_queue",
 ]

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
+from deskterm.attention.risk import risk_of, risk_reason
 from deskterm.attention.table import NAME_BITS, NONE, SummaryTable
 
 CATEGORIES = ("overdue", "due_today", "bad_mood", "at_risk", "rest")
@@ -30,7 +31,6 @@ DAY = 86_400
 
 _TIME_BITS = 31
 _TIME_MAX = (1 << _TIME_BITS) - 1
-_RISK_QUIET, _RISK_PROBLEM = 0, 1
 _REST_DUE, _REST_CONTACTED, _REST_NEVER = 0, 1, 2
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -44,12 +44,18 @@ class QueueSettings:
     bad_mood_max: int = 2
     order: tuple[str, ...] = CATEGORIES
     labels: tuple[str, ...] = MOOD_LABELS
+    unanswered_days: int = 2
+    confirm_days: int = 7
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "order", tuple(self.order))
         object.__setattr__(self, "labels", tuple(self.labels))
         if not isinstance(self.quiet_days, int) or self.quiet_days < 0:
             raise ValueError(f"quiet_days must be a whole number of days >= 0: {self.quiet_days!r}")
+        for name in ("unanswered_days", "confirm_days"):
+            days = getattr(self, name)
+            if not isinstance(days, int) or days < 0:
+                raise ValueError(f"{name} must be a whole number of days >= 0: {days!r}")
         if not isinstance(self.bad_mood_max, int) or not 0 <= self.bad_mood_max <= 5:
             raise ValueError(f"bad_mood_max must be a mood level 0..5: {self.bad_mood_max!r}")
         if sorted(self.order) != sorted(CATEGORIES):
@@ -69,6 +75,7 @@ class QueueRow:
     mood_level: int | None
     category: str
     reason: str
+    owner: str | None = None
 
 
 def mood_mark(level: int | None) -> str:
@@ -105,8 +112,8 @@ class Queue:
     """A computed ordering; immutable. Positions are 0-based, negatives count from the end."""
 
     __slots__ = (
-        "_by_id", "_cat", "_counts", "_level", "_names", "_now", "_rank_by_id", "_rows",
-        "_settings", "_sub", "_t", "_tz", "generation", "ids",
+        "_by_id", "_cat", "_counts", "_level", "_names", "_now", "_owner", "_owner_names",
+        "_rank_by_id", "_rows", "_settings", "_sub", "_t", "_tz", "generation", "ids",
     )  # fmt: skip
 
     def __init__(
@@ -122,11 +129,15 @@ class Queue:
         now: int,
         tz: tzinfo,
         settings: QueueSettings,
+        owner: np.ndarray | None = None,
+        owner_names: list[str | None] | None = None,
     ) -> None:
-        # rows/ids are in queue order; cat/sub/t/level/names are indexed by table row.
+        # rows/ids are in queue order; cat/sub/t/level/names/owner are indexed by table row.
         self._rows, self.ids, self._cat, self._sub, self._t = rows, ids, cat, sub, t
         self._level, self._names, self._now, self._tz = level, names, now, tz
         self._settings = settings
+        self._owner = np.zeros(len(cat), np.int32) if owner is None else owner
+        self._owner_names = list(owner_names or [None])  # a copy: the table's list grows
         counts = np.bincount(cat, minlength=len(settings.order)) if len(cat) else None
         self._counts = {
             name: int(counts[code]) if counts is not None else 0
@@ -135,7 +146,7 @@ class Queue:
         self._rank_by_id: np.ndarray | None = None
         self._by_id: np.ndarray | None = None
         self.generation = 0  # set by whoever keeps queues in sequence: newer is larger
-        for arr in (rows, ids, cat, sub, t, level):
+        for arr in (rows, ids, cat, sub, t, level, self._owner):
             arr.flags.writeable = False
 
     def __len__(self) -> int:
@@ -164,9 +175,7 @@ class Queue:
             label = self._settings.labels[min(max(int(self._level[row]), 1), 5) - 1]
             return f"{label} · waiting {_span(now - t)}"
         if category == "at_risk":
-            if sub == _RISK_QUIET:
-                return f"at risk: quiet {_span(now - t)} after a bad mood"
-            return "at risk: open problem, no follow-up"
+            return risk_reason(sub, t, now, _span)
         if sub == _REST_DUE:
             return f"due {self._day(t)}"
         if sub == _REST_CONTACTED:
@@ -190,11 +199,24 @@ class Queue:
             level or None,
             self.category(position),
             self.reason(position),
+            self._owner_names[int(self._owner[r])],
         )
 
     def rows(self, start: int, stop: int) -> list[QueueRow]:
         """The lines from ``start`` up to ``stop`` (clamped), e.g. the visible window."""
         return [self.row(p) for p in range(*slice(start, stop).indices(len(self)))]
+
+    def owners_in_order(self) -> tuple[np.ndarray, list[str | None]]:
+        """Each position's owner code, and code → agent name (code 0: nobody)."""
+        return self._owner[self._rows], self._owner_names
+
+    def categories_in_order(self) -> np.ndarray:
+        """Each position's category code (an index into ``settings.order``)."""
+        return self._cat[self._rows]
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return self._settings.order
 
     def position_of(self, person_id: int) -> int | None:
         """Where a person is in the queue, or None."""
@@ -256,17 +278,12 @@ def order_queue(
     due_today = has_due & (due >= now) & (due < _next_midnight(now, tz))
     bad = (c.level > 0) & (c.level <= settings.bad_mood_max)
     upset = bad & (c.mood_at > quiet_start)
-    active = np.maximum(c.last_activity, c.mood_at)  # NONE is the smallest int64
-    for col in (c.last_contact, c.last_done, c.problem_at):
-        np.maximum(active, col, out=active)
-    gone_quiet = bad & (active != NONE) & (active <= quiet_start)
-    no_follow_up = (c.open <= 0) & ~has_due
-    open_problem = (c.problem_at != NONE) & (c.problem_at > c.last_done) & no_follow_up
+    risk = risk_of(c, now=now, settings=settings)
     tests = {
         "overdue": overdue,
         "due_today": due_today,
         "bad_mood": upset,
-        "at_risk": gone_quiet | open_problem,
+        "at_risk": risk.at_risk,
     }
     cat = np.full(n, code["rest"], np.int8)
     for name in reversed(settings.order):  # earlier categories overwrite later ones
@@ -281,8 +298,8 @@ def order_queue(
     np.copyto(t, np.maximum(c.mood_at, c.last_contact), where=in_bad)  # waiting since
     np.copyto(group, c.level, where=in_bad)  # worst mood first
     in_risk = cat == code["at_risk"]
-    np.copyto(t, np.where(gone_quiet, active, c.problem_at), where=in_risk)  # (a) wins if both
-    sub[in_risk & ~gone_quiet] = _RISK_PROBLEM
+    np.copyto(t, risk.since, where=in_risk)  # the first risk's time (see attention.risk)
+    np.copyto(sub, risk.kind, where=in_risk)
     in_rest = cat == code["rest"]
     rest_sub = np.where(
         has_due, _REST_DUE, np.where(c.last_contact != NONE, _REST_CONTACTED, _REST_NEVER)
@@ -316,6 +333,8 @@ def order_queue(
         now=now,
         tz=tz,
         settings=settings,
+        owner=c.owner.copy(),
+        owner_names=table.owner_names,
     )
 
 

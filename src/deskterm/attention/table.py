@@ -21,7 +21,15 @@ NONE = np.iinfo(np.int64).min  # a missing time
 NAME_BITS = 27  # bits of the packed sort key given to the name rank (see order.py)
 _NAME_LIMIT = 1 << NAME_BITS
 _SORT_CHARS = 32  # name keys are sorted by numpy on this many characters
-TIME_FIELDS = ("mood_at", "next_due", "last_contact", "last_done", "problem_at", "last_activity")
+TIME_FIELDS = (
+    "mood_at",
+    "next_due",
+    "last_contact",
+    "last_done",
+    "problem_at",
+    "last_activity",
+    "unconfirmed",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +46,8 @@ class Summary:
     last_done: int | None  # latest follow-up completion
     problem_at: int | None  # latest contact or bad mood; an open problem if after last_done
     last_activity: int | None  # latest timeline entry of any kind
+    unconfirmed: int | None = None  # latest follow-up done without a check-back
+    owner: str | None = None  # the agent whose person this is
 
 
 class Columns(NamedTuple):
@@ -52,7 +62,9 @@ class Columns(NamedTuple):
     last_done: np.ndarray
     problem_at: np.ndarray
     last_activity: np.ndarray
+    unconfirmed: np.ndarray
     name_rank: np.ndarray  # int64, orders people by name (see _NameIndex)
+    owner: np.ndarray  # int32 owner codes: 0 = nobody, else ``SummaryTable.owner_names``
 
 
 def name_key(name: str) -> str:
@@ -157,6 +169,9 @@ class SummaryTable:
         self._name_rank = np.zeros(0, np.int64)
         self._names: list[str] = []
         self._names_shared = False  # a Queue holds self._names: copy before writing
+        self._owner = np.zeros(0, np.int32)
+        self._owner_names: list[str | None] = [None]  # code → agent name; never shrinks
+        self._owner_code: dict[str | None, int] = {None: 0}
         self._row: dict[int, int] = {}
         self._index: _NameIndex | None = None
 
@@ -172,7 +187,9 @@ class SummaryTable:
             cols[0],
             cols[1],
             [s.open_follow_ups for s in rows],
-            *cols[2:],
+            *cols[2:6],
+            unconfirmed=cols[6],
+            owner=[s.owner for s in rows],
         )
 
     @classmethod
@@ -188,6 +205,8 @@ class SummaryTable:
         last_done: Any,
         problem_at: Any,
         last_activity: Any,
+        unconfirmed: Any = None,
+        owner: Any = None,
     ) -> SummaryTable:
         """Fast bulk load from equal-length sequences; None is allowed for missing values."""
         table = cls()
@@ -207,7 +226,9 @@ class SummaryTable:
             raise ValueError(
                 f"summary column 'open_follow_ups' has {len(opens)} values, expected {n}"
             )
-        times = [mood_at, next_due, last_contact, last_done, problem_at, last_activity]
+        if unconfirmed is None:
+            unconfirmed = np.full(n, NONE, np.int64)
+        times = [mood_at, next_due, last_contact, last_done, problem_at, last_activity, unconfirmed]
         table._times = (
             np.stack([_optional_ints(v, n, f) for v, f in zip(times, TIME_FIELDS, strict=True)])
             if n
@@ -222,8 +243,30 @@ class SummaryTable:
         table._level = level.astype(np.int8)
         table._open = opens.astype(np.int32)
         table._name_rank = np.zeros(n, np.int64)
+        table._owner = np.zeros(n, np.int32)
+        if owner is not None:
+            owners = list(owner)
+            if len(owners) != n:
+                raise ValueError(f"summary column 'owner' has {len(owners)} values, expected {n}")
+            table._owner[:] = [table._code_of(o) for o in owners]
         table._n = n
         return table
+
+    def _code_of(self, owner: str | None) -> int:
+        code = self._owner_code.get(owner)
+        if code is None:
+            code = self._owner_code[owner] = len(self._owner_names)
+            self._owner_names.append(owner)
+        return code
+
+    def owner_code(self, owner: str | None) -> int | None:
+        """The code an owner has in ``Columns.owner`` (None: nobody here has that owner)."""
+        return self._owner_code.get(owner)
+
+    @property
+    def owner_names(self) -> list[str | None]:
+        """Owner code → agent name (code 0 is nobody); only grows."""
+        return self._owner_names
 
     def __len__(self) -> int:
         return self._n
@@ -242,6 +285,7 @@ class SummaryTable:
             name=self._names[row],
             mood_level=int(self._level[row]) or None,
             open_follow_ups=int(self._open[row]),
+            owner=self._owner_names[int(self._owner[row])],
             **dict(zip(TIME_FIELDS, times, strict=True)),
         )
 
@@ -263,6 +307,7 @@ class SummaryTable:
         self._ids[row] = s.id
         self._level[row] = s.mood_level or 0
         self._open[row] = s.open_follow_ups
+        self._owner[row] = self._code_of(s.owner)
         self._times[:, row] = times
         if renamed and self._index is not None:
             rank = self._index.add(name_key(s.name))
@@ -280,7 +325,7 @@ class SummaryTable:
         names = self._writable_names()
         if row != last:
             moved = int(self._ids[last])
-            for col in (self._ids, self._level, self._open, self._name_rank):
+            for col in (self._ids, self._level, self._open, self._name_rank, self._owner):
                 col[row] = col[last]
             self._times[:, row] = self._times[:, last]
             names[row] = names[last]
@@ -295,7 +340,7 @@ class SummaryTable:
             self._index, ranks = _NameIndex.build(self._names)
             self._name_rank[:n] = ranks
         views = [self._ids[:n], self._level[:n], self._open[:n], *self._times[:, :n]]
-        views.append(self._name_rank[:n])
+        views += [self._name_rank[:n], self._owner[:n]]
         for view in views:
             view.flags.writeable = False  # the view only: the table still writes its arrays
         return Columns(*views)
@@ -321,3 +366,4 @@ class SummaryTable:
 
         self._ids, self._level, self._open = grown(self._ids), grown(self._level), grown(self._open)
         self._times, self._name_rank = grown(self._times), grown(self._name_rank)
+        self._owner = grown(self._owner)

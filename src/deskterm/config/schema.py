@@ -248,6 +248,35 @@ _SCHEMA: tuple[Key, ...] = (
         _order,
     ),
     Key(
+        "queue",
+        "check_back_days",
+        "int",
+        "an integer from 1 to 99",
+        "Marking a follow-up done proposes a check-back in this many days.",
+        _const(3),
+        _int_between(1, 99),
+    ),
+    Key(
+        "queue",
+        "unanswered_days",
+        "int",
+        "an integer of at least 0",
+        "A person whose last mood was bad, with no contact from us since for this many days,"
+        " is at risk.",
+        _const(2),
+        _int_between(0),
+    ),
+    Key(
+        "queue",
+        "confirm_days",
+        "int",
+        "an integer of at least 0",
+        "A follow-up done without a check-back, with nothing heard since, makes the person"
+        " at risk after this many days.",
+        _const(7),
+        _int_between(0),
+    ),
+    Key(
         "ui",
         "theme",
         "str",

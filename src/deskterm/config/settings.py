@@ -54,6 +54,9 @@ class QueueSection:
     quiet_days: int
     bad_mood_max: int
     order: tuple[str, ...]
+    check_back_days: int = 3
+    unanswered_days: int = 2
+    confirm_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class NewFollowUp:
     done_at: datetime | None = None
     done_by: str | None = None
     outcome: str | None = None
+    assignee: str | None = None
 
 
 @dataclass(slots=True)
@@ -64,6 +65,7 @@ class NewPerson:
     moods: list[NewMood] = field(default_factory=list)
     created_at: datetime | None = None
     created_by: str | None = None
+    owner: str | None = None
 
 
 @dataclass(slots=True)
@@ -134,6 +136,7 @@ def _insert_chunk(
                 created,
                 by,
                 *(summary[k] for k in _SUMMARY),
+                person.owner,
             )
         )
         entries += [
@@ -158,6 +161,7 @@ def _insert_chunk(
                 to_db(f.done_at),
                 f.done_by,
                 None if f.outcome is None else v.storable(f.outcome),
+                f.assignee or f.agent or agent,
             )
             for f in person.follow_ups
         ]
@@ -178,6 +182,7 @@ def _insert_chunk(
             "updated_at",
             "updated_by",
             *_SUMMARY,
+            "owner",
         ),
         people,
     )
@@ -187,7 +192,17 @@ def _insert_chunk(
     _raw_insert(
         conn,
         "follow_up",
-        ("person_id", "due_at", "note", "agent", "created_at", "done_at", "done_by", "outcome"),
+        (
+            "person_id",
+            "due_at",
+            "note",
+            "agent",
+            "created_at",
+            "done_at",
+            "done_by",
+            "outcome",
+            "assignee",
+        ),
         follow_ups,
     )
     _raw_insert(conn, "mood", ("person_id", "level", "note", "agent", "at"), moods)
@@ -248,6 +263,7 @@ _SUMMARY = (
     "s_problem_at",
     "s_last_activity",
     "s_notes",
+    "s_unconfirmed",
 )
 
 
@@ -308,6 +324,7 @@ def summary_of(person: NewPerson) -> dict[str, Any]:
     notes = sorted(
         (e for e in person.entries if e.kind in NOTES_KINDS), key=lambda e: e.at, reverse=True
     )[:3]
+    unconfirmed = max(done, default=None)  # bulk rows are never check-backs
     return {
         "s_mood_level": latest.level if latest else None,
         "s_mood_at": to_epoch(latest.at) if latest else None,
@@ -318,4 +335,5 @@ def summary_of(person: NewPerson) -> dict[str, Any]:
         "s_problem_at": to_epoch(max(problems)) if problems else None,
         "s_last_activity": to_epoch(max(activity, default=None)),
         "s_notes": v.storable(" ".join(e.text for e in notes))[:NOTES_CHARS],
+        "s_unconfirmed": to_epoch(unconfirmed),
     }

@@ -33,6 +33,7 @@ from deskterm.services.summary import refresh_summary
 from deskterm.services.views import PROFILE_FIELDS, FollowUpView, PersonRecord
 from deskterm.storage.engine import writer
 from deskterm.storage.faults import is_unavailable, storage_error
+from deskterm.team import owners
 
 
 class Desk(ExactlyOnce, Reads):
@@ -263,34 +264,69 @@ class Desk(ExactlyOnce, Reads):
         self._once(write_id, write, nothing)
 
     def log_follow_up(
-        self, person_id: int, due_at: datetime, note: str, write_id: str | None = None
+        self,
+        person_id: int,
+        due_at: datetime,
+        note: str,
+        write_id: str | None = None,
+        *,
+        assignee: str | None = None,
     ) -> FollowUpView:
+        """A follow-up, assigned to ``assignee`` (default: the agent logging it)."""
         if due_at.tzinfo is None:
             raise InvalidInput("follow-up: the due time needs a time zone")
         note = v.clean_text(note, "follow-up note").strip()
+        assignee = self.agent if assignee is None else owners.clean_agent(assignee, "assignee")
 
         def write(session: Session) -> FollowUpView:
             person = self._lock(session, person_id)
-            now = self.clock()
-            follow_up = FollowUp(
-                person_id=person.id, due_at=due_at, note=note, agent=self.agent, created_at=now
-            )
-            session.add(follow_up)
-            session.flush()
-            self._append(
-                session,
-                person,
-                "follow_up",
-                note,
-                follow_up_id=follow_up.id,
-                data={"due": due_at.isoformat()},
-                at=now,
-                write_id=write_id,
+            follow_up = self._new_follow_up(
+                session, person, due_at, note, assignee, write_id=write_id
             )
             self._finish(session, person)
             return follow_up_view(follow_up)
 
         return self._once(write_id, write, follow_up_of)
+
+    def _new_follow_up(
+        self,
+        session: Session,
+        person: Person,
+        due_at: datetime,
+        note: str,
+        assignee: str,
+        *,
+        check_back_of: int | None = None,
+        write_id: str | None = None,
+    ) -> FollowUp:
+        now = self.clock()
+        follow_up = FollowUp(
+            person_id=person.id,
+            due_at=due_at,
+            note=note,
+            agent=self.agent,
+            created_at=now,
+            assignee=assignee,
+            check_back_of=check_back_of,
+        )
+        session.add(follow_up)
+        session.flush()
+        data: dict[str, Any] = {"due": due_at.isoformat()}
+        if assignee != self.agent:
+            data["assignee"] = assignee
+        if check_back_of is not None:
+            data["check_back_of"] = check_back_of
+        self._append(
+            session,
+            person,
+            "follow_up",
+            note,
+            follow_up_id=follow_up.id,
+            data=data,
+            at=now,
+            write_id=write_id,
+        )
+        return follow_up
 
     def complete_follow_up(
         self,
@@ -298,9 +334,23 @@ class Desk(ExactlyOnce, Reads):
         outcome: str = "",
         follow_up_id: int | None = None,
         write_id: str | None = None,
+        *,
+        check_back: datetime | None = None,
+        no_check_back: str = "",
     ) -> FollowUpView:
-        """Mark a follow-up done (the earliest open one unless ``follow_up_id`` is given)."""
+        """Mark a follow-up done (the earliest open one unless ``follow_up_id`` is given).
+
+        With ``check_back`` a follow-up "check back: <note>" due then is logged in the
+        same transaction; ``no_check_back`` is the agent's reason for not checking back,
+        stored with the done entry. Without a check-back the person counts as "done,
+        never confirmed" until we hear from them (``attention.risk``).
+        """
         outcome = v.clean_text(outcome, "outcome").strip()
+        reason = v.clean_text(no_check_back, "reason").strip()
+        if check_back is not None and check_back.tzinfo is None:
+            raise InvalidInput("check-back: the due time needs a time zone")
+        if check_back is not None and reason:
+            raise InvalidInput("check-back: either a check-back or a reason not to, not both")
 
         def write(session: Session) -> FollowUpView:
             person = self._lock(session, person_id)
@@ -321,20 +371,68 @@ class Desk(ExactlyOnce, Reads):
             now = self.clock()
             follow_up.done_at, follow_up.done_by, follow_up.outcome = now, self.agent, outcome
             session.add(follow_up)
+            data: dict[str, Any] = {"note": follow_up.note}
+            if reason:
+                data["no_check_back"] = reason
             self._append(
                 session,
                 person,
                 "done",
                 outcome,
                 follow_up_id=follow_up.id,
-                data={"note": follow_up.note},
+                data=data,
                 at=now,
                 write_id=write_id,
             )
+            if check_back is not None:
+                note = f"check back: {follow_up.note}" if follow_up.note else "check back"
+                session.flush()
+                self._new_follow_up(
+                    session, person, check_back, note, self.agent, check_back_of=follow_up.id
+                )
             self._finish(session, person)
             return follow_up_view(follow_up)
 
         return self._once(write_id, write, follow_up_of)
+
+    # -- owners -----------------------------------------------------------------------
+    def take(self, person_id: int, note: str = "", write_id: str | None = None) -> PersonRecord:
+        """Make the person this agent's own (a handoff from whoever had them)."""
+        return self.give(person_id, self.agent, note, write_id)
+
+    def give(
+        self, person_id: int, to: str | None, note: str = "", write_id: str | None = None
+    ) -> PersonRecord:
+        """Give the person to agent ``to`` (None: nobody's) with one "handoff" entry.
+
+        Giving someone to the agent who already has them writes nothing.
+        """
+        new = None if to is None else owners.clean_agent(to, "to")
+        note = v.clean_text(note, "note").strip()
+
+        def write(session: Session) -> PersonRecord:
+            person = self._lock(session, person_id)
+            old = person.owner
+            if old == new:
+                return record_of(person)
+            person.owner = new
+            session.add(person)
+            self._append(
+                session,
+                person,
+                "handoff",
+                owners.handoff_text(old, new, note),
+                data={"from": old, "to": new, "note": note},
+                write_id=write_id,
+            )
+            self._finish(session, person)
+            return record_of(person)
+
+        return self._once(write_id, write, person_of)
+
+    def agents(self) -> list[str]:
+        """Agent names seen on this database (for completion), this agent included."""
+        return self._run(lambda s: owners.agents_seen(s, also=(self.agent,)))
 
     # -- merge and erase --------------------------------------------------------------
     def merge(self, keep_id: int, other_id: int, write_id: str | None = None) -> PersonRecord:

@@ -34,6 +34,8 @@ SUMMARY_COLUMNS = (
     Person.s_last_done,
     Person.s_problem_at,
     Person.s_last_activity,
+    Person.s_unconfirmed,
+    Person.owner,
 )
 SEARCH_COLUMNS = (
     Person.id,
@@ -70,6 +72,7 @@ def record_of(p: Person) -> PersonRecord:
         created_by=p.created_by,
         updated_at=p.updated_at,
         updated_by=p.updated_by,
+        owner=p.owner,
     )
 
 
@@ -365,4 +368,6 @@ def follow_up_view(f: FollowUp) -> FollowUpView:
         done_at=f.done_at,
         done_by=f.done_by,
         outcome=f.outcome,
+        assignee=f.assignee or f.agent,
+        check_back_of=f.check_back_of,
     )

@@ -39,6 +39,15 @@ def refresh_summary(session: Session, person: Person) -> None:
             func.max(Entry.at).filter(Entry.kind.in_(ACTIVITY_KINDS)),
         ).where(Entry.person_id == pid)
     ).one()
+    latest_done = session.execute(
+        select(FollowUp.done_at, FollowUp.check_back_of)
+        .where(FollowUp.person_id == pid, FollowUp.done_at.is_not(None))
+        .order_by(FollowUp.done_at.desc(), FollowUp.id.desc())
+        .limit(1)
+    ).first()
+    # Done without a check-back, unless it was itself the check-back (then confirmed). A
+    # check-back still open keeps the person out of "at risk" by being a follow-up.
+    unconfirmed = latest_done[0] if latest_done and latest_done[1] is None else None
     notes = (
         session.execute(
             select(Entry.text)
@@ -59,6 +68,7 @@ def refresh_summary(session: Session, person: Person) -> None:
     problems = [t for t in (_aware(last_contact), _aware(bad_at)) if t is not None]
     person.s_problem_at = to_epoch(max(problems)) if problems else None
     person.s_notes = " ".join(notes)[:NOTES_CHARS]
+    person.s_unconfirmed = to_epoch(_aware(unconfirmed))
     session.add(person)
 
 

@@ -46,6 +46,7 @@ class PersonRecord:
     created_by: str
     updated_at: datetime
     updated_by: str
+    owner: str | None = None
 
     def label(self) -> str:
         """How to name this person in a list of candidates."""
@@ -78,6 +79,8 @@ class FollowUpView:
     done_at: datetime | None = None
     done_by: str | None = None
     outcome: str | None = None
+    assignee: str | None = None
+    check_back_of: int | None = None
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,6 @@
-"""The team layer: live wake-ups between open desks, and who is on whom (no Textual)."""
+"""The team layer (no Textual): live wake-ups between open desks, who is on whom
+(``feed``, ``presence``), whose person it is (``owners``) and the team report (``report``).
+"""
 
 from deskterm.team.feed import LiveFeed, open_feed
 

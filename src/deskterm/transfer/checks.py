@@ -16,7 +16,9 @@ from deskterm.services.views import PROFILE_FIELDS
 from deskterm.transfer.common import Row, clean_fields
 
 HISTORY = ("entries", "follow_ups", "moods", "mood")
-KNOWN_KEYS = frozenset((*PROFILE_FIELDS, *HISTORY, "id", "notes", "created_at", "created_by"))
+KNOWN_KEYS = frozenset(
+    (*PROFILE_FIELDS, *HISTORY, "id", "notes", "created_at", "created_by", "owner")
+)
 
 
 class _Checker:
@@ -88,6 +90,7 @@ def person_from(
     check = _Checker()
     created_at = check.time(obj.get("created_at"), "created_at", required=False)
     created_by = check.text(obj.get("created_by"), "created_by") or None
+    owner = " ".join(check.text(obj.get("owner"), "owner").split()) or None
     moods = _moods(check, obj)
     follow_ups = _follow_ups(check, obj)
     if "entries" in obj:
@@ -108,6 +111,7 @@ def person_from(
         moods=moods,
         created_at=created_at or now,
         created_by=created_by or agent,
+        owner=owner,
     )
     row.email = profile.get("email")  # type: ignore[assignment]
 
@@ -145,8 +149,9 @@ def _follow_ups(check: _Checker, obj: dict[str, Any]) -> list[NewFollowUp]:
         done_by = check.text(item.get("done_by"), f"{where}.done_by") or None
         outcome = item.get("outcome")
         outcome = None if outcome is None else check.text(outcome, f"{where}.outcome")
+        assignee = check.text(item.get("assignee"), f"{where}.assignee") or None
         if due:
-            out.append(NewFollowUp(due, note, who, created, done_at, done_by, outcome))
+            out.append(NewFollowUp(due, note, who, created, done_at, done_by, outcome, assignee))
     return out
 
 

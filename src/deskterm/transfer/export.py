@@ -100,6 +100,7 @@ def person_object(p: Any, entries: list, follow_ups: list, moods: list) -> dict[
         "matters": p.matters,
         "created_at": iso(p.created_at),
         "created_by": p.created_by,
+        "owner": p.owner,
         "mood": None if latest is None else _mood(latest, label=True),
         "moods": [_mood(m) for m in moods],
         "follow_ups": [
@@ -111,6 +112,7 @@ def person_object(p: Any, entries: list, follow_ups: list, moods: list) -> dict[
                 "agent": f.agent,
                 "created_at": iso(f.created_at),
                 "done_by": f.done_by,
+                "assignee": f.assignee or f.agent,
             }
             for f in follow_ups
         ],

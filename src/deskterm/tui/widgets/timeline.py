@@ -25,6 +25,7 @@ KIND_STYLE = {
     "edit": "$secondary",
     "merge": "$secondary",
     "created": "$text-muted",
+    "handoff": "$accent",
 }
 INDENT = "   "
 
@@ -59,9 +60,16 @@ def _kind(entry: EntryView, tz: tzinfo, now: datetime, labels: Sequence[str]) ->
     if entry.kind == "follow_up":
         due = _when(data.get("due"))
         text = f"follow-up due {day_time(due, tz, now=now)}" if due else "follow-up"
-        return Content.styled(text, style)
+        heading = Content.styled(text, style)
+        if isinstance(data.get("assignee"), str):
+            heading = heading.append(Content.styled(" for ", style)).append(
+                line(data["assignee"], 30).stylize(style)
+            )
+        return heading
     if entry.kind == "done":
         return Content.styled("follow-up done", style)
+    if entry.kind == "handoff":
+        return Content.styled("handoff", style)
     return Content.styled(entry.kind.replace("_", " "), style)
 
 
@@ -70,6 +78,9 @@ def _body(entry: EntryView) -> list[Content]:
     lines: list[Content] = []
     if entry.kind == "done" and data.get("note"):
         lines.append(Content.styled("was: ", "dim").append(literal(str(data["note"]))))
+    if entry.kind == "done" and data.get("no_check_back"):
+        reason = literal(str(data["no_check_back"]))
+        lines.append(Content.styled("no check-back: ", "dim").append(reason))
     if entry.kind == "edit" and isinstance(data.get("changes"), dict):
         for name, change in data["changes"].items():
             lines.append(_change(str(name), change))

@@ -1,13 +1,20 @@
-"""whose person it is: owners and assigned follow-ups
+"""whose person it is: owners, assigned follow-ups and check-backs
 
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03
 
-Reserved for issue 9 (owners, check-backs); until it lands this revision changes nothing.
+A person may have an owner (an agent name); a follow-up is assigned to an agent (the
+one who logged it unless given to someone else; existing rows get their logger) and may
+be the check-back of an earlier follow-up marked done. ``s_unconfirmed`` is the summary
+column for "done, never confirmed": when the person's latest follow-up was marked done
+without a check-back (epoch seconds, NULL otherwise).
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"
@@ -16,8 +23,31 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("owner", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("s_unconfirmed", sa.BigInteger(), nullable=True))
+        batch_op.create_index("ix_person_owner", ["owner"], unique=False)
+    with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("assignee", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("check_back_of", sa.Integer(), nullable=True))
+    op.execute("UPDATE follow_up SET assignee = agent WHERE assignee IS NULL")
+    # No follow-up was a check-back before this revision: a person's latest done one is
+    # unconfirmed (as services.summary computes it from now on).
+    if op.get_bind().dialect.name == "sqlite":
+        epoch = "CAST(strftime('%s', max(f.done_at)) AS INTEGER)"
+    else:
+        epoch = "CAST(floor(extract(epoch FROM max(f.done_at))) AS BIGINT)"
+    op.execute(
+        f"UPDATE person SET s_unconfirmed = (SELECT {epoch} FROM follow_up f "
+        "WHERE f.person_id = person.id AND f.done_at IS NOT NULL)"
+    )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.drop_column("check_back_of")
+        batch_op.drop_column("assignee")
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_index("ix_person_owner")
+        batch_op.drop_column("s_unconfirmed")
+        batch_op.drop_column("owner")
