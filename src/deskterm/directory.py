@@ -19,6 +19,7 @@ from deskterm.clock import utcnow
 from deskterm.queue import Queue, QueueRow, QueueSettings, Summary, SummaryTable, order_queue
 from deskterm.search import SearchDoc, SearchIndex, SearchResult
 from deskterm.services.desk import Desk
+from deskterm.services.saved_index import RESAVE_AFTER, SavedIndex
 from deskterm.services.validate import decode_tags
 from deskterm.services.views import ChangeBatch
 
@@ -88,8 +89,10 @@ class Directory:
         tz: ZoneInfo,
         queue_settings: QueueSettings | None = None,
         clock: Callable[[], datetime] = utcnow,
+        save_index: bool = True,
     ) -> None:
         self.desk = desk
+        self.save_index = save_index  # keep the index in a file beside the data
         self.tz = tz
         self.settings = queue_settings or QueueSettings()
         self.clock = clock
@@ -133,11 +136,35 @@ class Directory:
             self._queue = None
         return self.queue()
 
-    def build_index(self) -> None:
-        """Build the search index (seconds at a million people: run it in a worker)."""
+    def build_index(self, *, resave_after: int = RESAVE_AFTER) -> None:
+        """Open the saved search index and catch it up with the change feed, or build it
+        (seconds at a million people: run it in a worker) and save it for next time.
+
+        ``resave_after=1`` writes the file whenever anything was caught up (after an
+        import: the next desk opens it current)."""
         with self._lock:
             self._index_building = True
             self._index_stale.clear()
+        saved = SavedIndex.of(self.desk) if self.save_index else None
+        opened = saved.open(search_doc, resave_after=resave_after) if saved is not None else None
+        if opened is None:
+            seq = self.desk.last_change_id()  # first: what the rows below include at least
+            index = self._build_fresh()
+            if saved is not None:
+                saved.save(index, seq)
+        else:
+            index = opened[0]
+        with self._lock:
+            stale = set(self._index_stale)
+            self._index, self._partial, self._partial_of = index, None, None
+            self._index_building = False
+            self._index_stale.clear()
+        if opened is None:
+            _give_back_memory()
+        if stale:
+            self._refresh_index(stale)
+
+    def _build_fresh(self) -> SearchIndex:
         with _bulk_allocation():
             rows = self.desk.search_rows()
             total = len(rows)
@@ -153,15 +180,7 @@ class Directory:
                     self._partial = partial
                     self._partial_of = (len(partial), total)
 
-            index = SearchIndex.build_in_parts(parts(), searchable)
-        with self._lock:
-            stale = set(self._index_stale)
-            self._index, self._partial, self._partial_of = index, None, None
-            self._index_building = False
-            self._index_stale.clear()
-        _give_back_memory()
-        if stale:
-            self._refresh_index(stale)
+            return SearchIndex.build_in_parts(parts(), searchable)
 
     @property
     def index_ready(self) -> bool:

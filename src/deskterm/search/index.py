@@ -90,6 +90,40 @@ class SearchIndex:
             segments.append(build_segment(pending))
         return cls(segments)
 
+    @classmethod
+    def from_parts(cls, segments: list[Segment], alive: list[np.ndarray]) -> SearchIndex:
+        """An index of saved segments and which of their people are alive (copied)."""
+        index = cls(segments)
+        index._alive = [np.array(a, bool) for a in alive]
+        index._live = [int(a.sum()) for a in index._alive]
+        return index
+
+    def parts(self) -> tuple[list[Segment], list[np.ndarray]]:
+        """The segments and copies of their alive masks (queued changes built first)."""
+        with self._lock:
+            if self._pending:
+                self._flush()
+            return list(self._segments), [a.copy() for a in self._alive]
+
+    def upsert_many(self, docs: Iterable[SearchDoc]) -> None:
+        """``upsert`` each of ``docs`` (the last version of an id wins), as one segment."""
+        docs = list({d.id: d for d in docs}.values())
+        if not docs:
+            return
+        seg = build_segment(docs)  # outside the lock: searches go on meanwhile
+        with self._lock:
+            for i, old in enumerate(self._segments):
+                slots = np.searchsorted(old.ids, seg.ids).clip(0, max(old.n - 1, 0))
+                hit = slots[old.ids[slots] == seg.ids] if old.n else slots[:0]
+                self._live[i] -= int(self._alive[i][hit].sum())
+                self._alive[i][hit] = False
+            for pid in seg.ids.tolist():
+                self._pending.pop(pid, None)
+            self._segments.append(seg)
+            self._alive.append(np.ones(seg.n, bool))
+            self._live.append(seg.n)
+            self._compact()
+
     def __len__(self) -> int:
         with self._lock:
             return sum(self._live) + len(self._pending)

@@ -6,6 +6,7 @@ Nothing is written until every row has been checked; saving is one transaction
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -52,8 +53,24 @@ def save(
     now: datetime,
     on_progress: Progress | None = None,
 ) -> BulkResult:
-    """Store every good row in one transaction."""
+    """Store every good row in one transaction, then bring the saved search index up to
+    date, so the next desk (or ``deskterm search``) opens it current."""
     people = [row.person for row in parsed.rows if row.ok and row.person is not None]
-    return bulk_insert(
+    result = bulk_insert(
         engine, people, agent=agent, now=now, derive_entries=False, on_progress=on_progress
     )
+    refresh_search_index(engine, agent)
+    return result
+
+
+def refresh_search_index(engine: Engine, agent: str) -> None:
+    """Catch the saved search index up with the change feed now (or build it); a failure
+    here is not the import's: the next desk builds the index itself."""
+    from zoneinfo import ZoneInfo
+
+    from deskterm.directory import Directory
+    from deskterm.errors import DeskError
+    from deskterm.services import Desk
+
+    with contextlib.suppress(DeskError):
+        Directory(Desk(engine, agent), tz=ZoneInfo("UTC")).build_index(resave_after=1)
