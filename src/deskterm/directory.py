@@ -233,6 +233,28 @@ class Directory:
         rank = self.queue().rank_by_id
         return index.search(query, limit=limit, rank_by_id=rank, cancelled=cancelled)
 
+    def search_among(self, query: str, *, limit: int = 200, most: int = 5000) -> SearchResult:
+        """``search`` without loading everyone's summary: the attention order is computed
+        for just the people who could make the top ``limit`` (the same relative order as
+        in the whole queue). For a one-off search (``deskterm search``); with more than
+        ``most`` contenders it loads the whole queue instead."""
+        index = self._index
+        if index is None:
+            self.build_index()
+            index = self._index
+        assert index is not None
+        if self._queue is not None:
+            return self.search(query, limit=limit)
+        who = index.contenders(query, limit)
+        if len(who) > most:
+            self.load()
+            return self.search(query, limit=limit)
+        rows = self.desk.summary_rows(sorted(who.tolist())) if len(who) else []
+        table = SummaryTable.from_columns(*_columns(rows, 10))
+        now = int(self.clock().timestamp())
+        ranks = order_queue(table, now=now, tz=self.tz, settings=self.settings).rank_by_id
+        return index.search(query, limit=limit, rank_by_id=ranks)
+
     # -- staying current --------------------------------------------------------------
     def sync(self) -> ChangeBatch:
         """Apply everything changed in the database (by anyone) since the last sync.

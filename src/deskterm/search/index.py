@@ -184,6 +184,30 @@ class SearchIndex:
             best = [item[3] for item in found[: max(limit, 0)]]
         return SearchResult(best, total, query)
 
+    def contenders(self, query: str, limit: int) -> np.ndarray:
+        """Ids of everyone who could be among the best ``limit`` for ``query``: all
+        those scoring at least the ``limit``-th best score (ties are decided by the
+        caller's attention order, so only these people's ranks matter)."""
+        parsed = parse(query)
+        if not parsed.terms or limit <= 0:
+            return np.zeros(0, np.int64)
+        with self._lock:
+            if self._pending:
+                self._flush()
+            snapshot = list(zip(self._segments, self._alive, strict=True))
+        ids, scores = [], []
+        for seg, alive in snapshot:
+            slots, score = score_segment(seg, parsed, alive)
+            ids.append(seg.ids[slots])
+            scores.append(score)
+        if not ids:
+            return np.zeros(0, np.int64)
+        every, score = np.concatenate(ids), np.concatenate(scores)
+        if len(score) <= limit:
+            return every
+        cutoff = np.partition(score, len(score) - limit)[len(score) - limit]
+        return every[score >= cutoff]
+
     # -- internals (call with the lock held) ------------------------------------------
 
     def _kill(self, person_id: int) -> None:

@@ -1,7 +1,8 @@
 """The desk's people search for scripts: the same index and ranking as the screen.
 
-``PeopleSearch`` opens the directory (the attention order breaks ties, as on the
-desk) and its search index, then answers queries with each person's id, name, email
+``PeopleSearch`` opens the directory's search index (the saved one) and answers
+queries — ties broken by the attention order, as on the desk, computed for just the
+people tied — with each person's id, name, email
 and company, read in one query per search.
 """
 
@@ -55,16 +56,15 @@ class PeopleSearch:
         self._open = False
 
     def open(self) -> None:
-        """Load the attention order and the search index (once)."""
+        """Open the search index (once): the saved one, caught up, or a new one."""
         if not self._open:
-            self.directory.load()
             self.directory.build_index()
             self._open = True
 
     def search(self, query: str, *, limit: int = 10) -> Found:
-        """The best ``limit`` people for ``query``."""
+        """The best ``limit`` people for ``query`` (ties in the desk's attention order)."""
         self.open()
-        result = self.directory.search(query, limit=limit)
+        result = self.directory.search_among(query, limit=limit)
         rows = {r[0]: r for r in self.desk.search_rows(result.ids)} if result.ids else {}
         people = [
             Hit(pid, rows[pid][1], rows[pid][2], rows[pid][3] or "")
