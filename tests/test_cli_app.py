@@ -27,7 +27,7 @@ def opened(monkeypatch):
     """Replace the TUI with a recorder; returns what each run was given."""
     calls: list[dict] = []
 
-    def run_app(*, desk, settings, db_label):
+    def run_app(*, desk, settings, db_label, drafts):
         url = desk.engine.url.database
         calls.append(
             {
@@ -36,6 +36,7 @@ def opened(monkeypatch):
                 "people": len(desk.summary_rows()),
                 "db_file": Path(url) if url else None,
                 "settings": settings,
+                "drafts": drafts.folder,
             }
         )
 
@@ -59,6 +60,9 @@ def test_no_command_opens_the_configured_database(capsys, config, tmp_path, open
     (call,) = opened
     assert call["agent"] == "ana"
     assert call["db_file"] == db and str(db) in call["label"]
+    # Drafts are kept per database, in the agent's state directory.
+    assert call["drafts"].parent.name == "drafts"
+    assert call["drafts"].parent.parent.name == "deskterm"
 
 
 def test_demo_uses_a_fresh_temporary_database(capsys, config, tmp_path, opened):
@@ -69,6 +73,7 @@ def test_demo_uses_a_fresh_temporary_database(capsys, config, tmp_path, opened):
     assert call["label"].startswith("demo")
     assert not call["db_file"].exists()  # removed when the app closes
     assert not call["db_file"].parent.exists()
+    assert call["drafts"].parent == call["db_file"].parent  # gone with the demo
     assert not (tmp_path / "desk.db").exists()
 
 

@@ -132,10 +132,18 @@ def people(desk: Any, tui_clock: Clock) -> People:
 
 
 @pytest.fixture
-def app(desk: Any, settings: Any, people: People):
+def drafts(tmp_path: Path):
+    """The drafts folder of the test desk (the user's state directory is left alone)."""
+    from deskterm.drafts import Drafts
+
+    return Drafts(tmp_path / "drafts", "sqlite:///tmp/desk.db")
+
+
+@pytest.fixture
+def app(desk: Any, settings: Any, people: People, drafts: Any):
     from deskterm.tui.app import DeskApp
 
-    app = DeskApp(desk=desk, settings=settings, db_label="sqlite:///tmp/desk.db")
+    app = DeskApp(desk=desk, settings=settings, db_label="sqlite:///tmp/desk.db", drafts=drafts)
     return record_notifications(app)
 
 

@@ -203,8 +203,8 @@ async def test_edit_conflict_is_reported_and_nothing_overwritten(
 
 
 @pytest.mark.parametrize("key", ["f", "m", "n", "c", "d", "a", "e"])
-async def test_escape_cancels_without_writing(app, settle, desk, people, key) -> None:
-    """Every modal: type something, escape — nothing is written."""
+async def test_escape_cancels_without_writing(app, settle, desk, people, drafts, key) -> None:
+    """Every modal: type something, escape — nothing is written, and no draft is kept."""
     before = desk.last_change_id()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -216,6 +216,7 @@ async def test_escape_cancels_without_writing(app, settle, desk, people, key) ->
         assert isinstance(app.screen, MainScreen)
     assert desk.last_change_id() == before
     assert desk.detail(people.margo.id).timeline[0].kind == "follow_up"
+    assert drafts.all() == []
 
 
 async def test_hostile_name_in_modal_and_notification(app, settle, desk, people) -> None:
@@ -232,8 +233,9 @@ async def test_hostile_name_in_modal_and_notification(app, settle, desk, people)
         assert app.is_running
 
 
-async def test_desk_errors_become_notifications(app, settle, other_desk, people) -> None:
-    """Jim is erased by someone else while selected: the note fails with a message."""
+async def test_desk_errors_are_shown_in_the_dialog(app, settle, other_desk, people) -> None:
+    """Jim is erased by someone else while selected: the note dialog stays open saying
+    why; escape then closes it (nothing to keep: the database answered)."""
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await select(app, pilot, settle, people.jim.id)
@@ -241,8 +243,11 @@ async def test_desk_errors_become_notifications(app, settle, other_desk, people)
         other_desk.erase(people.jim.id)
         await pilot.press("n", *"hello", "enter")
         await settle(pilot)
+        assert isinstance(app.screen, NoteModal)
+        assert app.screen.error_text == f"no person with id {people.jim.id}"
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert f"no person with id {people.jim.id}" in notes(app)
         assert app.is_running
 
 

@@ -18,20 +18,25 @@ from deskterm.errors import DeskError, InvalidInput
 
 if TYPE_CHECKING:
     from deskterm.config import Settings
+    from deskterm.drafts import Drafts
     from deskterm.services import Desk
 
 
 def open_app(ctx: Context) -> int:
-    """The TUI on the configured database."""
+    """The TUI on the configured database; drafts go to the user's state directory."""
+    from deskterm.drafts import Drafts
     from deskterm.storage.engine import short_url
 
     settings = ctx.settings()
-    _run_tui(ctx.desk(), settings, short_url(settings.database.url))
+    drafts = Drafts.for_settings(settings, settings.database.url)
+    _run_tui(ctx.desk(), settings, short_url(settings.database.url), drafts)
     return 0
 
 
 def open_demo(ctx: Context) -> int:
-    """The TUI on a fresh demo database in a temporary folder, removed on quit."""
+    """The TUI on a fresh demo database in a temporary folder, removed on quit (drafts
+    too: a demo leaves nothing behind)."""
+    from deskterm.drafts import Drafts
     from deskterm.services import Desk
     from deskterm.storage import open_engine
 
@@ -44,7 +49,8 @@ def open_demo(ctx: Context) -> int:
     try:
         engine = open_engine(f"sqlite:///{folder / 'demo.db'}")
         _populate(engine, settings)
-        _run_tui(Desk(engine, settings.agent.name), settings, "demo")
+        drafts = Drafts(folder / "drafts", "demo")
+        _run_tui(Desk(engine, settings.agent.name), settings, "demo", drafts)
     finally:
         if engine is not None:
             engine.dispose()
@@ -83,9 +89,9 @@ def _populate(engine: object, settings: Settings) -> None:
     populate(engine)
 
 
-def _run_tui(desk: Desk, settings: Settings, label: str) -> None:
+def _run_tui(desk: Desk, settings: Settings, label: str, drafts: Drafts) -> None:
     try:
         from deskterm.tui.app import run_app
     except ImportError as exc:
         raise DeskError(f"the full-screen app is not available in this build ({exc})") from None
-    run_app(desk=desk, settings=settings, db_label=label)
+    run_app(desk=desk, settings=settings, db_label=label, drafts=drafts)

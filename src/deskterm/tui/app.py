@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 
 from deskterm.config import ConfigError, Settings, set_personal_value
 from deskterm.directory import Directory
+from deskterm.drafts import Drafts
 from deskterm.services import Desk
 from deskterm.tui.commands import app_bindings, keymap
 from deskterm.tui.screens.main import MainScreen
@@ -44,9 +45,11 @@ class DeskApp(App[None]):
         db_label: str = "",
         directory: Directory | None = None,
         clock: Callable[[], datetime] | None = None,
+        drafts: Drafts | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
+        self.drafts = drafts  # where dialogs keep words the database could not take
         self.settings = settings
         self.db_label = db_label
         self.clock = clock or desk.clock
@@ -69,6 +72,7 @@ class DeskApp(App[None]):
                 settings=self.settings,
                 db_label=self.db_label,
                 clock=self.clock,
+                drafts=self.drafts,
             )
         )
 
@@ -118,7 +122,15 @@ class DeskApp(App[None]):
 
 
 def run_app(
-    *, desk: Desk, settings: Settings, db_label: str, directory: Directory | None = None
+    *,
+    desk: Desk,
+    settings: Settings,
+    db_label: str,
+    directory: Directory | None = None,
+    drafts: Drafts | None = None,
 ) -> None:
     """Open the full-screen desk for ``desk`` and return when the agent quits."""
-    DeskApp(desk=desk, settings=settings, db_label=db_label, directory=directory).run()
+    app = DeskApp(
+        desk=desk, settings=settings, db_label=db_label, directory=directory, drafts=drafts
+    )
+    app.run()

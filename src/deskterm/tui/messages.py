@@ -7,12 +7,17 @@ event loop) updates what is shown. Data flows down; messages flow up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from deskterm.queue import Queue, QueueRow
 from deskterm.search import SearchResult
+from deskterm.services.health import Transition
 from deskterm.services.views import EntryView, PersonDetail
+
+if TYPE_CHECKING:
+    from deskterm.tui.modals import QuickModal
 
 
 @dataclass
@@ -46,6 +51,7 @@ class PersonLoaded(Message):
     person_id: int
     detail: PersonDetail | None
     error: str = ""
+    offline: bool = False  # the database was away (what is shown may stay)
 
 
 @dataclass
@@ -65,14 +71,21 @@ class Saved(Message):
     text: str
     queue: Queue
     select_id: int | None = None
+    modal: QuickModal[Any] | None = None  # the dialog that wrote it, to close
 
 
 @dataclass
 class Failed(Message):
-    """A worker failed with a one-line message for the agent."""
+    """A worker failed with a one-line message for the agent.
+
+    ``temporary``: the database was unreachable, locked or full (a retry may work);
+    ``modal``: the dialog whose write failed, which shows the message itself.
+    """
 
     text: str
     person_id: int | None = None
+    temporary: bool = False
+    modal: QuickModal[Any] | None = None
 
 
 @dataclass
@@ -82,3 +95,11 @@ class EditConflict(Message):
     person_id: int
     text: str
     changes: list[str]
+    modal: QuickModal[Any] | None = None
+
+
+@dataclass
+class HealthChanged(Message):
+    """The database went away or came back (``Health`` said so once)."""
+
+    transition: Transition

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.modals._base import Problem, QuickModal, put, titled
 from deskterm.tui.modals._choices import ChoiceRow
 from deskterm.tui.widgets.safe_input import SafeInput
 
@@ -54,6 +54,17 @@ class ContactModal(QuickModal[ContactResult]):
             raise Problem("add a short summary of the contact")
         channel = self.query_one("#channel", ChoiceRow).value or self.channels[0]
         return ContactResult(channel=channel, text=text)
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {
+            "channel": self.query_one("#channel", ChoiceRow).value or "",
+            "summary": self.query_one("#summary", Input).value,
+        }
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        if fields.get("channel") in self.channels:
+            self.query_one("#channel", ChoiceRow).index = self.channels.index(fields["channel"])
+        put(self.query_one("#summary", Input), fields.get("summary"))
 
     def action_next_channel(self) -> None:
         self.query_one("#channel", ChoiceRow).action_move(1)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from deskterm.textsafe import one_line
-from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.modals._base import Problem, QuickModal, put, titled
 from deskterm.tui.widgets.safe_input import SafeInput
 
 NOTE_WIDTH = 60
@@ -39,6 +40,12 @@ class DoneModal(QuickModal[str]):
         if not outcome:
             raise Problem("what happened? write the outcome for the next agent")
         return outcome
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {"outcome": self.query_one("#outcome", Input).value}
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        put(self.query_one("#outcome", Input), fields.get("outcome"))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

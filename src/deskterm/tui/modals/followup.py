@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import on
@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from deskterm.due import DueError, ParsedDue, describe_due, parse_due
-from deskterm.tui.modals._base import Problem, QuickModal, literal, titled
+from deskterm.tui.modals._base import Problem, QuickModal, literal, put, titled
 from deskterm.tui.widgets.safe_input import SafeInput
 
 QUICK = ("1h", "tomorrow", "2d", "1w")
@@ -86,6 +86,12 @@ class FollowUpModal(QuickModal[FollowUpResult]):
         if not note:
             raise Problem(NO_NOTE)
         return FollowUpResult(due=parsed.due, note=note, text=text)
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {"text": self.query_one("#text", Input).value}
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        put(self.query_one("#text", Input), fields.get("text"))
 
     def show_error(self, message: str) -> None:
         """Errors replace the preview line, so the agent reads one message in one place."""

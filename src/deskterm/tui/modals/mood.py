@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.modals._base import Problem, QuickModal, put, titled
 from deskterm.tui.modals._choices import ChoiceRow
 from deskterm.tui.widgets.safe_input import SafeInput
 
@@ -48,6 +48,18 @@ class MoodModal(QuickModal[MoodResult]):
         if not level:
             raise Problem("pick a level: a digit 1-5")
         return MoodResult(level=level, note=self.query_one("#note", Input).value.strip())
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {
+            "level": self.query_one("#level", ChoiceRow).index + 1,
+            "note": self.query_one("#note", Input).value,
+        }
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        level = fields.get("level")
+        if isinstance(level, int) and 1 <= level <= LEVELS:
+            self.query_one("#level", ChoiceRow).index = level - 1
+        put(self.query_one("#note", Input), fields.get("note"))
 
     @on(ChoiceRow.Picked)
     def _picked(self, event: ChoiceRow.Picked) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.modals._base import Problem, QuickModal, put, titled
 from deskterm.tui.widgets.safe_input import SafeInput
 
 
@@ -28,6 +29,12 @@ class NoteModal(QuickModal[str]):
         if not text:
             raise Problem("write the note first")
         return text
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {"text": self.query_one("#text", Input).value}
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        put(self.query_one("#text", Input), fields.get("text"))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

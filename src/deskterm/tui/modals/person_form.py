@@ -20,7 +20,7 @@ from deskterm.errors import InvalidInput
 from deskterm.models import PACES
 from deskterm.services.validate import clean_profile
 from deskterm.services.views import PROFILE_FIELDS
-from deskterm.tui.modals._base import QuickModal, literal
+from deskterm.tui.modals._base import QuickModal, literal, put
 from deskterm.tui.modals._choices import ChoiceRow
 from deskterm.tui.widgets.safe_input import SafeInput
 
@@ -91,12 +91,19 @@ class PersonFormModal(QuickModal[dict[str, Any]]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save", show=False)]
     HINT: ClassVar[str] = "enter or ctrl+s save · escape cancel"
 
-    def __init__(self, title: str, initial: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        initial: Mapping[str, Any] | None = None,
+        *,
+        version: int | None = None,
+    ) -> None:
         super().__init__(
             literal(title, width=60),
             hints=["tab / shift+tab move · space internal · ←/→ pace"],
         )
         self.initial = dict(initial) if initial is not None else None
+        self.version = version  # the version an edit started from (a draft keeps it)
         self._shown = shown_values(initial)
 
     def compose_body(self) -> ComposeResult:
@@ -136,6 +143,28 @@ class PersonFormModal(QuickModal[dict[str, Any]]):
                 assert isinstance(widget, Input)
                 values[field] = widget.value
         return values
+
+    def draft_fields(self) -> dict[str, Any]:
+        fields = self.values()
+        if self.version is not None:
+            fields["version"] = self.version
+        return fields
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        for field in PROFILE_FIELDS:
+            if field not in fields:
+                continue
+            value = fields[field]
+            widget = self.query_one(f"#field-{field}")
+            if isinstance(widget, Checkbox):
+                widget.value = bool(value)
+            elif isinstance(widget, ChoiceRow):
+                if value in PACES:
+                    widget.index = PACES.index(value)
+            elif isinstance(widget, Input):
+                put(widget, value)
+        if isinstance(fields.get("version"), int):
+            self.version = fields["version"]
 
     def collect(self) -> dict[str, Any]:
         values = self.values()

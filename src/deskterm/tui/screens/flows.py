@@ -1,12 +1,16 @@
 """Quick logging from the main screen: one key opens a modal, enter saves through the Desk.
 
-Each action pushes a modal for the selected person; its result is written by a thread
-worker (``write``) that calls the Desk, syncs the directory and posts ``Saved`` (or
-``Failed`` / ``EditConflict``). Nothing here touches the database on the event loop.
+Each action opens a dialog for the selected person through ``_open``, which gives it a
+``Keeper``: on enter the dialog stays open ("saving…") while a thread worker (``write``)
+calls the Desk with the write id chosen at that moment, syncs the directory and posts
+``Saved`` (the dialog closes, its draft goes) or ``Failed`` / ``EditConflict``. A dialog
+whose write failed keeps the words: enter retries with the same id, escape keeps a
+draft. Nothing here touches the database on the event loop.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -14,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from deskterm.due import describe_due
-from deskterm.errors import Conflict, DeskError
-from deskterm.services.views import PersonDetail
+from deskterm.errors import Conflict, DeskError, StorageError
+from deskterm.services.views import PersonDetail, PersonRecord
 from deskterm.textsafe import one_line
 from deskterm.tui.messages import EditConflict, Failed, Saved
 
@@ -24,7 +28,10 @@ if TYPE_CHECKING:
 
     from deskterm.config import Settings
     from deskterm.directory import Directory
+    from deskterm.drafts import Drafts
     from deskterm.services import Desk
+    from deskterm.services.health import Health
+    from deskterm.tui.modals import QuickModal
 
 NAME = 48
 TEXT = 60
@@ -43,6 +50,8 @@ class QuickLogging:
     settings: Settings
     clock: Callable[[], datetime]
     tz: ZoneInfo
+    drafts: Drafts | None
+    health: Health
 
     if TYPE_CHECKING:  # provided by Screen / MainScreen
         app: Any
@@ -51,6 +60,7 @@ class QuickLogging:
         def post_message(self, message: Any) -> bool: ...
         def current_detail(self) -> PersonDetail | None: ...
         def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
+        def report(self, error: StorageError | None) -> None: ...
 
     # -- the actions --------------------------------------------------------------------
     def action_follow_up(self) -> None:
@@ -70,17 +80,17 @@ class QuickLogging:
             quick=settings.quick,
         )
 
-        def save(result: FollowUpResult | None) -> None:
-            if result is None:
-                return
+        def said(result: FollowUpResult) -> str:
             due = describe_due(result.due, now=self.clock(), tz=self.tz)
-            self.write(
-                person.id,
-                lambda: self.desk.log_follow_up(person.id, result.due, result.note),
-                f"Follow-up for {_n(person.name)} {due}",
-            )
+            return f"Follow-up for {_n(person.name)} {due}"
 
-        self.app.push_screen(modal, save)
+        self._open(
+            modal,
+            "follow_up",
+            person.id,
+            lambda r, wid: self.desk.log_follow_up(person.id, r.due, r.note, write_id=wid),
+            said,
+        )
 
     def action_mood(self) -> None:
         from deskterm.tui.modals import MoodModal, MoodResult
@@ -91,17 +101,16 @@ class QuickLogging:
         person, labels = detail.person, self.settings.mood.labels
         current = detail.mood.level if detail.mood else None
 
-        def save(result: MoodResult | None) -> None:
-            if result is None:
-                return
-            label = labels[result.level - 1]
-            self.write(
-                person.id,
-                lambda: self.desk.log_mood(person.id, result.level, result.note),
-                f"Mood of {_n(person.name)}: {one_line(label, 30)}",
-            )
+        def said(result: MoodResult) -> str:
+            return f"Mood of {_n(person.name)}: {one_line(labels[result.level - 1], 30)}"
 
-        self.app.push_screen(MoodModal(person.name, labels, current), save)
+        self._open(
+            MoodModal(person.name, labels, current),
+            "mood",
+            person.id,
+            lambda r, wid: self.desk.log_mood(person.id, r.level, r.note, write_id=wid),
+            said,
+        )
 
     def action_note(self) -> None:
         from deskterm.tui.modals import NoteModal
@@ -111,15 +120,13 @@ class QuickLogging:
             return
         person = detail.person
 
-        def save(text: str | None) -> None:
-            if text:
-                self.write(
-                    person.id,
-                    lambda: self.desk.log_note(person.id, text),
-                    f"Note added for {_n(person.name)}",
-                )
-
-        self.app.push_screen(NoteModal(person.name), save)
+        self._open(
+            NoteModal(person.name),
+            "note",
+            person.id,
+            lambda text, wid: self.desk.log_note(person.id, text, write_id=wid),
+            lambda _text: f"Note added for {_n(person.name)}",
+        )
 
     def action_contact(self) -> None:
         from deskterm.tui.modals import ContactModal, ContactResult
@@ -130,17 +137,16 @@ class QuickLogging:
             return
         person = detail.person
 
-        def save(result: ContactResult | None) -> None:
-            if result is None:
-                return
-            self.write(
-                person.id,
-                lambda: self.desk.log_contact(person.id, result.channel, result.text),
-                f"Contact ({one_line(result.channel, 20)}) logged for {_n(person.name)}",
-            )
+        def said(result: ContactResult) -> str:
+            return f"Contact ({one_line(result.channel, 20)}) logged for {_n(person.name)}"
 
-        modal = ContactModal(person.name, CHANNELS, default=person.channel)
-        self.app.push_screen(modal, save)
+        self._open(
+            ContactModal(person.name, CHANNELS, default=person.channel),
+            "contact",
+            person.id,
+            lambda r, wid: self.desk.log_contact(person.id, r.channel, r.text, write_id=wid),
+            said,
+        )
 
     def action_done(self) -> None:
         from deskterm.tui.modals import DoneModal
@@ -155,25 +161,26 @@ class QuickLogging:
         follow_up = detail.open_follow_ups[0]
         due = describe_due(follow_up.due_at, now=self.clock(), tz=self.tz)
 
-        def save(outcome: str | None) -> None:
-            if outcome is None:
-                return
-            self.write(
-                person.id,
-                lambda: self.desk.complete_follow_up(person.id, outcome, follow_up.id),
-                f"Follow-up done for {_n(person.name)}: {one_line(outcome, TEXT)}",
-            )
-
-        self.app.push_screen(DoneModal(person.name, follow_up.note, due), save)
+        self._open(
+            DoneModal(person.name, follow_up.note, due),
+            "done",
+            person.id,
+            lambda outcome, wid: self.desk.complete_follow_up(
+                person.id, outcome, follow_up.id, write_id=wid
+            ),
+            lambda outcome: f"Follow-up done for {_n(person.name)}: {one_line(outcome, TEXT)}",
+        )
 
     def action_add_person(self) -> None:
         from deskterm.tui.modals import PersonFormModal
 
-        def save(values: dict[str, Any] | None) -> None:
-            if values:
-                self.write(None, lambda: self.desk.add_person(values).id, "Added {name}")
-
-        self.app.push_screen(PersonFormModal("Add a person"), save)
+        self._open(
+            PersonFormModal("Add a person"),
+            "person",
+            None,
+            lambda values, wid: self.desk.add_person(values, write_id=wid),
+            lambda _values: "Added {name}",
+        )
 
     def action_edit_person(self) -> None:
         from deskterm.tui.modals import PersonFormModal
@@ -183,41 +190,85 @@ class QuickLogging:
             return
         person = detail.person
 
-        def save(changes: dict[str, Any] | None) -> None:
-            if changes is None:
-                return
-            if not changes:
-                self.notify("Nothing changed", markup=False)
-                return
-            self.write(
-                person.id,
-                lambda: self.desk.edit_person(person.id, person.version, changes),
-                "Saved {name}",
-            )
-
         title = f"Edit {one_line(person.name, NAME)}"
-        self.app.push_screen(PersonFormModal(title, person.profile()), save)
+        form = PersonFormModal(title, person.profile(), version=person.version)
+
+        def edit(changes: dict[str, Any], write_id: str) -> PersonRecord | None:
+            if not changes:
+                return None  # nothing to store: the form closes saying so
+            version = form.version if form.version is not None else person.version
+            return self.desk.edit_person(person.id, version, changes, write_id=write_id)
+
+        self._open(
+            form,
+            "edit",
+            person.id,
+            edit,
+            lambda changes: "Saved {name}" if changes else "Nothing changed",
+        )
 
     # -- the write worker ---------------------------------------------------------------
+    def _open(
+        self,
+        modal: QuickModal[Any],
+        kind: str,
+        person_id: int | None,
+        call: Callable[[Any, str], Any],
+        said: Callable[[Any], str],
+    ) -> None:
+        """Open a writing dialog: enter stores ``call(result, write_id)`` in a worker and
+        the dialog closes once it is stored (``said(result)`` is the confirmation)."""
+        from deskterm.tui.modals._keep import Keeper
+
+        def submit(result: Any, write_id: str) -> None:
+            self.write(person_id, lambda: call(result, write_id), said(result), modal=modal)
+
+        keeper = Keeper(
+            kind,
+            person_id,
+            submit,
+            drafts=self.drafts,
+            offline=lambda: not self.health.online,
+            clock=self.clock,
+            tz=self.tz,
+        )
+        self.app.push_screen(modal.keep_with(keeper))
+
     @work(thread=True, group="write")
-    def write(self, person_id: int | None, call: Callable[[], Any], text: str) -> None:
+    def write(
+        self,
+        person_id: int | None,
+        call: Callable[[], Any],
+        text: str,
+        *,
+        modal: QuickModal[Any] | None = None,
+    ) -> None:
         """Run one Desk write, sync the directory, and report back with a message.
 
         ``text`` may hold ``{name}``: it is filled with the name as stored afterwards
-        (for add and edit); a write returning an id selects that person.
+        (for add and edit); a write returning an id selects that person. Once stored,
+        the dialog's draft (if any) is removed here, off the event loop.
         """
+        write_id = modal.write_id if modal is not None else None
         try:
             result = call()
-            target = result if isinstance(result, int) and person_id is None else person_id
-            if "{name}" in text and target is not None:
-                text = text.replace("{name}", _n(self.desk.get_person(target).name))
-            self.directory.sync()
-            queue = self.directory.queue()
         except Conflict as err:
-            self.post_message(EditConflict(person_id or 0, str(err), list(err.changes)))
+            self.post_message(EditConflict(person_id or 0, str(err), list(err.changes), modal))
+            return
+        except StorageError as err:  # the header follows the sync (a lock is not "offline")
+            self.post_message(Failed(str(err), person_id, temporary=True, modal=modal))
             return
         except DeskError as err:
-            self.post_message(Failed(str(err), person_id))
+            self.post_message(Failed(str(err), person_id, modal=modal))
             return
+        self.report(None)
+        if modal is not None and modal.keeper is not None:
+            modal.keeper.forget(write_id)
+        target = person_id
+        if isinstance(result, PersonRecord):  # add and edit: say the name as stored
+            target = result.id
+            text = text.replace("{name}", _n(result.name))
+        with contextlib.suppress(DeskError):  # stored all the same; the next sync catches up
+            self.directory.sync()
         select = target if person_id is None else None
-        self.post_message(Saved(target or 0, text, queue, select))
+        self.post_message(Saved(target or 0, text, self.directory.queue(), select, modal))

@@ -22,9 +22,11 @@ from textual.widgets import Footer, Static
 
 from deskterm.config import Settings
 from deskterm.directory import Directory
-from deskterm.errors import DeskError
+from deskterm.drafts import Drafts
+from deskterm.errors import DeskError, StorageError
 from deskterm.queue import Queue
 from deskterm.services import Desk, PersonDetail
+from deskterm.services.health import Health, Transition
 from deskterm.tui import messages as m
 from deskterm.tui.commands import OPENERS, CommandsProvider, PeopleProvider, screen_bindings
 from deskterm.tui.screens.flows import QuickLogging
@@ -56,10 +58,14 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         settings: Settings,
         db_label: str,
         clock: Callable[[], datetime],
+        drafts: Drafts | None = None,
+        health: Health | None = None,
     ) -> None:
         super().__init__()
         self.desk, self.directory, self.settings = desk, directory, settings
         self.clock, self.tz, self.db_label = clock, settings.agent.tz, db_label
+        self.drafts = drafts
+        self.health = health or Health(clock)
         self.queue: Queue | None = None
         self.query_text = ""
         self._want: int | None = None
@@ -111,17 +117,32 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         """Everyone's summary first (the queue), then the search index."""
         try:
             self.post_message(m.QueueReady(self.directory.load()))
+            self.report(None)
             self.directory.build_index()
+        except StorageError as err:
+            self.report(err)  # the header says it; a retry follows (``sync_soon``)
+            return
         except DeskError as err:
             self.post_message(m.Failed(str(err)))
             return
         self.post_message(m.IndexReady())
 
+    def _busy(self, group: str) -> bool:
+        return any(w.node is self and w.group == group and w.is_running for w in self.workers)
+
     def sync_soon(self) -> None:
-        """The refresh timer: sync unless the first load or a sync is still running."""
-        if self.queue is None:
+        """The refresh timer: sync unless the first load or a sync is still running.
+
+        While the database is away, tries come as often as ``Health`` allows (backing
+        off); a desk that started offline tries its first load again.
+        """
+        if not self.health.retry_due():
             return
-        if not any(w.node is self and w.group == "sync" and w.is_running for w in self.workers):
+        if self.queue is None:
+            if not self.health.online and not self._busy("load"):
+                self.load_directory()
+            return
+        if not self._busy("sync"):
             self.sync()
 
     @work(thread=True, group="sync")
@@ -130,11 +151,30 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         try:
             batch = self.directory.sync()
             queue = self.directory.queue()
+        except StorageError as err:
+            self.report(err)  # one status in the header, not a notification every tick
+            return
         except DeskError as err:
             self.post_message(m.Failed(str(err)))
             return
+        self.report(None)
         if force or batch or queue is not self.queue:
             self.post_message(m.QueueReady(queue, batch.changed | batch.erased))
+
+    def report(self, error: StorageError | None) -> None:
+        """Tell ``Health`` how a database call went (from any thread); a change of state
+        reaches the screen once, as ``HealthChanged``."""
+        turn = self.health.succeeded() if error is None else self.health.failed(str(error))
+        if turn is not Transition.SAME:
+            self.post_message(m.HealthChanged(turn))
+
+    def on_health_changed(self, message: m.HealthChanged) -> None:
+        self.query_one(DeskHeader).offline = self.health.status().text(self.tz)
+        if message.transition is Transition.BACK_ONLINE:
+            self.notify("Back online", markup=False)
+            if self.queue is not None:  # catch up from the change feed
+                self.sync(force=True)
+                self.request_person(self.queue_list.selected_id, force=True)
 
     def on_queue_ready(self, message: m.QueueReady) -> None:
         self._show_queue_data(message.queue, message.changed)
@@ -195,6 +235,9 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
     def load_person(self, person_id: int) -> None:
         try:
             self.post_message(m.PersonLoaded(person_id, self.desk.detail(person_id)))
+        except StorageError as err:
+            self.report(err)
+            self.post_message(m.PersonLoaded(person_id, None, str(err), offline=True))
         except DeskError as err:
             self.post_message(m.PersonLoaded(person_id, None, str(err)))
 
@@ -203,6 +246,8 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         if message.person_id == self._want:
             if message.detail is not None:
                 self.person_view.show(message.detail)
+            elif message.offline and self.person_view.person_id == message.person_id:
+                pass  # the database is away: what is on screen stays readable
             else:
                 self.person_view.show_nobody(message.error or "this person is gone")
         if self._want is not None and (self._again or message.person_id != self._want):
@@ -246,6 +291,12 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
 
     # -- results of writes --------------------------------------------------------------
     def on_saved(self, message: m.Saved) -> None:
+        modal = message.modal
+        if modal is not None:
+            if modal.is_attached:
+                modal.stored()
+            elif modal.keeper is not None:  # escaped while saving: its draft is stored
+                modal.keeper.forget(modal.write_id)
         if message.select_id is not None and self.query_text:
             self.query_text = ""
             self.search_box.value = ""
@@ -253,11 +304,23 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         self.notify(message.text, markup=False)
 
     def on_failed(self, message: m.Failed) -> None:
-        self.notify(message.text, severity="error", markup=False)
+        modal = message.modal
+        if modal is not None and modal.is_attached:
+            modal.not_stored(message.text, temporary=message.temporary)
+        elif modal is not None and message.temporary:
+            self.notify(f"Not stored yet ({message.text}); kept as a draft", markup=False)
+        else:
+            self.notify(message.text, severity="error", markup=False)
 
     def on_edit_conflict(self, message: m.EditConflict) -> None:
         from deskterm.tui.modals import ConflictModal
 
+        modal = message.modal
+        if modal is not None:  # a conflict is reported, never kept as a draft
+            if modal.keeper is not None:
+                modal.keeper.forget()
+            if modal.is_attached:
+                modal.dismiss(None)
         self.request_person(message.person_id, force=True)
         self.app.push_screen(ConflictModal(message.text, message.changes))
 

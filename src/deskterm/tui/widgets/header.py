@@ -1,4 +1,8 @@
-"""The one-line header: who is working, on which desk, and what needs attention."""
+"""The one-line header: who is working, on which desk, and what needs attention.
+
+When the database is away the header is the one place that says so ("offline since
+10:42 · retrying"), in place of the database's name; the screen sets ``offline``.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ class DeskHeader(Widget):
 
     counts: reactive[dict[str, int] | None] = reactive(None)
     people: reactive[int | None] = reactive(None)
+    offline: reactive[str] = reactive("")  # "offline since 10:42 · retrying", or ""
 
     def __init__(self, agent: str, db_label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -77,7 +82,12 @@ class DeskHeader(Widget):
             if left.cell_length + 10 + right.cell_length > width:
                 right = self._counts(short=True)  # the counts matter more than the labels
         room = width - left.cell_length - right.cell_length - 2
-        if room >= 8:
+        if self.offline:  # more important than the database's name, and the counts' tail
+            if room < len(self.offline) and self.counts is not None:
+                right = self._counts(short=True)
+                room = width - left.cell_length - right.cell_length - 2
+            left = left.append(Content.styled(self.offline[: max(room, 0)], "bold $error"))
+        elif room >= 8:
             left = left.append(Content.styled(tail(plain(self.db_label), room), "dim"))
         else:  # no room for the database: the agent and the counts stay whole
             left = Content.assemble(("deskterm", "bold"), " · ", line(self.agent, 24), " ")
