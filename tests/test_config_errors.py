@@ -75,8 +75,8 @@ def test_key_outside_its_section_suggests_where_it_belongs(tmp_path):
 def test_unknown_key_without_a_near_match_lists_the_section(tmp_path):
     path, message = bad(tmp_path, "[queue]\nzzz = 1\n")
     assert message == (
-        f'{path}: unknown setting "queue.zzz" (valid in [queue]: quiet_days, bad_mood_max, '
-        "order, check_back_days, unanswered_days, confirm_days)"
+        f'{path}: unknown setting "queue.zzz" (valid in [queue]: quiet_days, bad_mood_max, order, '
+        "check_back_days, unanswered_days, confirm_days, waiting_minutes)"
     )
 
 

@@ -10,7 +10,7 @@ from deskterm.config import KEYS, load_settings
 from deskterm.keymap import COMMANDS
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
-SETTING = re.compile(r"^# (\[[a-z_]+\]|[a-z_]+ = .*)$")
+SETTING = re.compile(r"^# (\[[a-z_.]+\]|[a-z_]+ = .*)$")
 MACHINE_DEFAULTS = {"agent.name", "agent.timezone", "database.url"}  # depend on the machine
 
 
@@ -26,7 +26,13 @@ def test_copying_the_example_changes_nothing():
 
 def test_every_key_is_documented_once():
     doc = tomllib.loads(uncommented())  # also: no key appears twice
-    documented = {f"{s}.{k}" for s, table in doc.items() if isinstance(table, dict) for k in table}
+    documented = set()
+    for section, table in doc.items():
+        for key, value in table.items() if isinstance(table, dict) else ():
+            if isinstance(value, dict):  # [mail.smtp] inside [mail]
+                documented |= {f"{section}.{key}.{sub}" for sub in value}
+            else:
+                documented.add(f"{section}.{key}")
     assert documented == set(KEYS) | {f"keys.{c.id}" for c in COMMANDS}
     assert "team_config" in doc
 

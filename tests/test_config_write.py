@@ -171,7 +171,9 @@ def test_show_lists_every_key_with_its_source(tmp_path):
     )
     # It is TOML: every section and key, with the effective values.
     shown = tomllib.loads(text)
-    assert list(shown) == ["agent", "database", "follow_up", "mood", "queue", "ui", "team", "keys"]
+    assert list(shown) == [
+        *("agent", "database", "follow_up", "mood", "queue", "mail", "ui", "team", "keys")
+    ]
     assert shown["queue"]["order"] == list(settings.queue.order)
     assert len(shown["keys"]) == 16
 

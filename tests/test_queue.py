@@ -323,7 +323,14 @@ def test_counts_rank_by_id_and_position_of():
         person(9),
         person(7, due=NOW + HOUR),
     )
-    assert q.counts == {"overdue": 1, "due_today": 1, "bad_mood": 1, "at_risk": 0, "rest": 1}
+    assert q.counts == {
+        "overdue": 1,
+        "due_today": 1,
+        "waiting": 0,
+        "bad_mood": 1,
+        "at_risk": 0,
+        "rest": 1,
+    }
     assert list(q.counts) == list(CATEGORIES)
     assert q.ids.tolist() == [5, 7, 2, 9]
     rank = q.rank_by_id

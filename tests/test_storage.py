@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from conftest import PG_BASE, PgSchema, require_pg
@@ -35,7 +35,8 @@ def kept(
     old: dict[str, list[dict]], new: dict[str, list[dict]], filled: frozenset[str] = frozenset()
 ) -> bool:
     """``new`` holds every row of ``old`` unchanged; columns one side lacks are left out
-    (a migration may add a column, empty for old rows unless it fills it: ``filled``)."""
+    (a migration may add a column, empty (NULL or "") for old rows unless it fills it:
+    ``filled``)."""
     if {t: len(rows) for t, rows in old.items()} != {t: len(rows) for t, rows in new.items()}:
         return False
     for table, rows in old.items():
@@ -44,7 +45,7 @@ def kept(
             if {k: before[k] for k in shared} != {k: after[k] for k in shared}:
                 return False
             added = after.keys() - before.keys() - filled
-            if any(after[k] is not None for k in added):
+            if any(after[k] not in (None, "") for k in added):
                 return False
     return True
 

@@ -25,6 +25,7 @@ SUMMARY_KEYS = (
     "s_last_activity",
     "s_unconfirmed",
     "owner",
+    "s_waiting_since",
 )
 
 

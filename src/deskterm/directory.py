@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def search_doc(row: tuple[Any, ...]) -> SearchDoc:
     """A search document from a ``Reads.search_rows`` tuple."""
-    pid, name, email, company, phone, tags, matters, notes = row
+    pid, name, email, company, phone, tags, matters, notes, subjects = row
     return SearchDoc(
         id=pid,
         name=name,
@@ -38,7 +38,7 @@ def search_doc(row: tuple[Any, ...]) -> SearchDoc:
         phone=phone,
         tags=_tag_words(tags),
         matters=matters,
-        notes=notes,
+        notes=f"{notes} {subjects}" if subjects else notes,  # mail subjects search as notes
     )
 
 
@@ -120,6 +120,7 @@ class Directory:
             labels=settings.mood.labels,
             unanswered_days=settings.queue.unanswered_days,
             confirm_days=settings.queue.confirm_days,
+            waiting_minutes=settings.queue.waiting_minutes,
         )
         return cls(desk, tz=settings.agent.tz, queue_settings=rules, clock=clock or desk.clock)
 
@@ -129,7 +130,7 @@ class Directory:
         self.desk.poll_changes()  # start the feed first: nothing between is missed
         with _bulk_allocation(freeze=True):
             rows = self.desk.summary_rows()
-            table = SummaryTable.from_columns(*_columns(rows, 12))
+            table = SummaryTable.from_columns(*_columns(rows, 13))
             del rows
         with self._lock:
             self._table = table

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from deskterm.storage.types import UTCDateTime
@@ -28,7 +28,11 @@ ENTRY_KINDS = (
     "merge",
     "created",
     "handoff",
+    "message",
+    "not_sent",
 )
+DIRECTIONS = ("in", "out")
+MESSAGE_STATUSES = ("received", "draft", "queued", "sending", "sent", "failed")
 
 
 def _time(index: bool = False, nullable: bool = False) -> Column:
@@ -74,6 +78,10 @@ class Person(SQLModel, table=True):
     s_last_activity: int | None = Field(default=None, sa_column=_epoch())
     s_notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     s_unconfirmed: int | None = Field(default=None, sa_column=_epoch())  # done, no check-back
+    # Mail: since when the person's latest incoming message waits for an answer (None:
+    # nobody is waiting), and the subjects of their latest messages (for search).
+    s_waiting_since: int | None = Field(default=None, sa_column=_epoch())
+    s_subjects: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class Entry(SQLModel, table=True):
@@ -161,3 +169,62 @@ class Presence(SQLModel, table=True):
     since_at: datetime = Field(sa_column=_time())  # on this person / writing since
     heartbeat_at: datetime = Field(sa_column=_time())
     started_at: datetime = Field(sa_column=_time())  # the desk opened
+
+
+class Message(SQLModel, table=True):
+    """One mail message, in (received) or out (the outbox and what it sent).
+
+    ``person_id`` is None for incoming mail with no usable sender ("unsorted").
+    ``message_id`` is the Message-ID header (angle brackets included), fixed when an
+    answer is written; mail that came without one gets ``<sha256-HEX@deskterm.invalid>``
+    from its bytes, so the same bytes are never stored twice. ``at`` is when it was
+    received (in) or written (out). The raw bytes live in ``message_raw``, never
+    loaded by lists.
+    """
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_person_at", "person_id", "at"),
+        Index("ix_message_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("person.id"), nullable=True)
+    )
+    direction: str = Field(sa_column=Column(Text, nullable=False))
+    message_id: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    in_reply_to: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    refs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    date_header: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    date_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    at: datetime = Field(sa_column=_time())
+    from_addr: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    from_email: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    to_addrs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cc_addrs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    fresh: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    html_as_text: bool = False
+    attachments: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    failure: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    attempts: int = 0
+    claimed_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    agent: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    automatic: bool = False
+    write_id: str | None = Field(default=None, sa_column=Column(Text, nullable=True, unique=True))
+
+
+class MessageRaw(SQLModel, table=True):
+    """The bytes of a message exactly as received or sent, apart so lists never read them."""
+
+    __tablename__ = "message_raw"
+
+    message: int = Field(
+        sa_column=Column(Integer, ForeignKey("message.id"), primary_key=True, autoincrement=False)
+    )
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -22,7 +22,7 @@ import numpy as np
 from deskterm.attention.risk import risk_of, risk_reason
 from deskterm.attention.table import NAME_BITS, NONE, SummaryTable
 
-CATEGORIES = ("overdue", "due_today", "bad_mood", "at_risk", "rest")
+CATEGORIES = ("overdue", "due_today", "waiting", "bad_mood", "at_risk", "rest")
 MOOD_LABELS = ("very upset", "frustrated", "okay", "pleased", "delighted")
 NOT_QUEUED = int(np.iinfo(np.int32).max)  # rank_by_id value for people not in the queue
 MOOD_MARKS = "▁▂▄▆█"  # levels 1..5: a bar as high as the mood
@@ -38,7 +38,11 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 @dataclass(frozen=True)
 class QueueSettings:
-    """How the queue is ordered; ``order`` is a permutation of ``CATEGORIES``."""
+    """How the queue is ordered; ``order`` is a permutation of ``CATEGORIES``.
+
+    An order that leaves out "waiting" (written before mail came) gets it just before
+    "bad_mood". ``waiting_minutes``: how long mail waits before its sender rises.
+    """
 
     quiet_days: int = 7
     bad_mood_max: int = 2
@@ -46,9 +50,16 @@ class QueueSettings:
     labels: tuple[str, ...] = MOOD_LABELS
     unanswered_days: int = 2
     confirm_days: int = 7
+    waiting_minutes: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "order", tuple(self.order))
+        order = tuple(self.order)
+        if "waiting" not in order and "bad_mood" in order:
+            at = order.index("bad_mood")
+            order = (*order[:at], "waiting", *order[at:])
+        object.__setattr__(self, "order", order)
+        if not isinstance(self.waiting_minutes, int) or self.waiting_minutes < 0:
+            raise ValueError(f"waiting_minutes must be >= 0: {self.waiting_minutes!r}")
         object.__setattr__(self, "labels", tuple(self.labels))
         if not isinstance(self.quiet_days, int) or self.quiet_days < 0:
             raise ValueError(f"quiet_days must be a whole number of days >= 0: {self.quiet_days!r}")
@@ -171,6 +182,8 @@ class Queue:
             return f"overdue {_span(now - t)}"
         if category == "due_today":
             return f"due today {datetime.fromtimestamp(t, self._tz):%H:%M}"
+        if category == "waiting":
+            return f"wrote {_span(now - t)} ago · waiting"
         if category == "bad_mood":
             label = self._settings.labels[min(max(int(self._level[row]), 1), 5) - 1]
             return f"{label} · waiting {_span(now - t)}"
@@ -279,9 +292,11 @@ def order_queue(
     bad = (c.level > 0) & (c.level <= settings.bad_mood_max)
     upset = bad & (c.mood_at > quiet_start)
     risk = risk_of(c, now=now, settings=settings)
+    waiting = (c.waiting_since != NONE) & (c.waiting_since <= now - settings.waiting_minutes * 60)
     tests = {
         "overdue": overdue,
         "due_today": due_today,
+        "waiting": waiting,
         "bad_mood": upset,
         "at_risk": risk.at_risk,
     }
@@ -294,6 +309,7 @@ def order_queue(
     group = np.zeros(n, np.int64)
     sub = np.zeros(n, np.int8)
     t = np.where(has_due, due, NONE)
+    np.copyto(t, c.waiting_since, where=cat == code["waiting"])  # longest waiting first
     in_bad = cat == code["bad_mood"]
     np.copyto(t, np.maximum(c.mood_at, c.last_contact), where=in_bad)  # waiting since
     np.copyto(group, c.level, where=in_bad)  # worst mood first

@@ -29,6 +29,7 @@ TIME_FIELDS = (
     "problem_at",
     "last_activity",
     "unconfirmed",
+    "waiting_since",
 )
 
 
@@ -48,6 +49,7 @@ class Summary:
     last_activity: int | None  # latest timeline entry of any kind
     unconfirmed: int | None = None  # latest follow-up done without a check-back
     owner: str | None = None  # the agent whose person this is
+    waiting_since: int | None = None  # latest incoming mail not answered yet
 
 
 class Columns(NamedTuple):
@@ -63,6 +65,7 @@ class Columns(NamedTuple):
     problem_at: np.ndarray
     last_activity: np.ndarray
     unconfirmed: np.ndarray
+    waiting_since: np.ndarray
     name_rank: np.ndarray  # int64, orders people by name (see _NameIndex)
     owner: np.ndarray  # int32 owner codes: 0 = nobody, else ``SummaryTable.owner_names``
 
@@ -190,6 +193,7 @@ class SummaryTable:
             *cols[2:6],
             unconfirmed=cols[6],
             owner=[s.owner for s in rows],
+            waiting_since=cols[7],
         )
 
     @classmethod
@@ -207,6 +211,7 @@ class SummaryTable:
         last_activity: Any,
         unconfirmed: Any = None,
         owner: Any = None,
+        waiting_since: Any = None,
     ) -> SummaryTable:
         """Fast bulk load from equal-length sequences; None is allowed for missing values."""
         table = cls()
@@ -229,6 +234,9 @@ class SummaryTable:
         if unconfirmed is None:
             unconfirmed = np.full(n, NONE, np.int64)
         times = [mood_at, next_due, last_contact, last_done, problem_at, last_activity, unconfirmed]
+        if waiting_since is None:
+            waiting_since = np.full(n, NONE, np.int64)
+        times.append(waiting_since)
         table._times = (
             np.stack([_optional_ints(v, n, f) for v, f in zip(times, TIME_FIELDS, strict=True)])
             if n

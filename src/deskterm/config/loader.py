@@ -95,6 +95,9 @@ def check_document(doc: Mapping[str, object], where: str, *, personal: bool) -> 
             raise ConfigError(f'{where}: "{name}" must be a table ([{name}]), got {show(value)}')
         for sub, item in value.items():
             dotted = f"{name}.{sub}"
+            if dotted in SECTIONS and isinstance(item, dict):  # [mail.smtp] inside [mail]
+                _check_table(layer, dotted, item, where)
+                continue
             if name == "keys":
                 layer.keys[sub] = check_binding(where, sub, item)
             elif dotted in KEYS:
@@ -105,11 +108,21 @@ def check_document(doc: Mapping[str, object], where: str, *, personal: bool) -> 
     return layer
 
 
+def _check_table(layer: Layer, section: str, table: Mapping[str, object], where: str) -> None:
+    """The keys of a sub-table such as ``[mail.smtp]``."""
+    for sub, item in table.items():
+        dotted = f"{section}.{sub}"
+        if dotted not in KEYS:
+            raise unknown(where, dotted)
+        layer.values[dotted] = check_value(KEYS[dotted], item, where)
+        layer.labels[dotted] = where
+
+
 def _env_name(name: str) -> str | None:
     """The dotted key a ``DESKTERM_*`` variable sets, or None when it sets nothing known."""
     rest = name.removeprefix(ENV_PREFIX).lower()
     for section in sorted(SECTIONS, key=len, reverse=True):
-        if rest.startswith(f"{section}_"):
+        if rest.startswith(f"{section.replace('.', '_')}_"):
             dotted = f"{section}.{rest[len(section) + 1 :]}"
             known = dotted in KEYS or (section == "keys" and dotted[5:] in COMMAND_IDS)
             return dotted if known else None

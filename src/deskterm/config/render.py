@@ -41,7 +41,7 @@ def render_settings(settings: Settings) -> str:
                 raw = hide_password(raw)
             value = inline(raw)
             source = settings.sources.get(key, "default")
-            rows.append((f"{key.partition('.')[2]} = {value}", source))
+            rows.append((f"{key.rpartition('.')[2]} = {value}", source))
         width = max((len(text) for text, _ in rows if len(text) <= _ALIGN), default=0)
         lines += ["", f"[{section}]"]
         lines += [f"{text.ljust(width)}  # {source}" for text, source in rows]

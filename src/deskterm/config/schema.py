@@ -21,7 +21,7 @@ from deskterm.config.machine import (
 from deskterm.due import DueError, parse_due_only
 from deskterm.errors import InvalidInput
 
-QUEUE_CATEGORIES = ("overdue", "due_today", "bad_mood", "at_risk", "rest")
+QUEUE_CATEGORIES = ("overdue", "due_today", "waiting", "bad_mood", "at_risk", "rest")
 TEAM_CONFIG = "team_config"  # the only top-level key, allowed in the personal file only
 
 
@@ -56,7 +56,7 @@ class Key:
     @property
     def env(self) -> str:
         """The environment variable that sets it, e.g. ``DESKTERM_FOLLOW_UP_DEFAULT_HOUR``."""
-        return f"DESKTERM_{self.section}_{self.name}".upper()
+        return f"DESKTERM_{self.section}_{self.name}".replace(".", "_").upper()
 
 
 # --- checks -----------------------------------------------------------------
@@ -129,15 +129,54 @@ def _labels(value: object) -> tuple[str, ...]:
 
 def _order(value: object) -> tuple[str, ...]:
     items = _strings(value)
-    missing = [c for c in QUEUE_CATEGORIES if c not in items]
     unknown = [c for c in items if c not in QUEUE_CATEGORIES]
     if unknown:
         raise Invalid(f'"{unknown[0]}" is not a category')
+    if "waiting" not in items and "bad_mood" in items:  # an order written before mail came
+        at = items.index("bad_mood")
+        items = (*items[:at], "waiting", *items[at:])
+    missing = [c for c in QUEUE_CATEGORIES if c not in items]
     if missing:
         raise Invalid(f'"{missing[0]}" is missing')
     if len(items) != len(QUEUE_CATEGORIES):
         raise Invalid("a category is repeated")
     return items
+
+
+def _optional_text(value: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid()
+    return value
+
+
+def _optional_host(value: object) -> str:
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        raise Invalid()
+    return value
+
+
+def _from_address(value: object) -> str:
+    from email.utils import getaddresses
+
+    if not isinstance(value, str):
+        raise Invalid()
+    if not value.strip():
+        return ""
+    if any(c in value for c in "\r\n"):
+        raise Invalid("a line break")
+    pairs = getaddresses([value])
+    if len(pairs) != 1 or "@" not in pairs[0][1]:
+        raise Invalid("no single address")
+    return value.strip()
+
+
+def _one_of(*choices: str) -> Callable[[object], object]:
+    def check(value: object) -> str:
+        if value not in choices:
+            raise Invalid()
+        return str(value)
+
+    return check
 
 
 def _const(value: object) -> Callable[[Mapping[str, str]], object]:
@@ -275,6 +314,105 @@ _SCHEMA: tuple[Key, ...] = (
         " at risk after this many days.",
         _const(7),
         _int_between(0),
+    ),
+    Key(
+        "queue",
+        "waiting_minutes",
+        "int",
+        "an integer of at least 0",
+        "A person whose mail has waited this many minutes for an answer rises as waiting.",
+        _const(0),
+        _int_between(0),
+    ),
+    Key(
+        "mail",
+        "from",
+        "str",
+        'one address such as "Support <support@example.com>", or ""',
+        "The From of every message the desk sends (empty: the desk sends nothing).",
+        _const(""),
+        _from_address,
+    ),
+    Key(
+        "mail",
+        "signature",
+        "str",
+        "a string",
+        'Added below every message written on the desk (after a "-- " line).',
+        _const(""),
+        _optional_text,
+    ),
+    *(
+        key
+        for server, port_doc, security in (
+            ("smtp", "0: 587 for starttls, 465 for tls, 25 for none", "starttls"),
+            ("imap", "0: 993 for tls, 143 otherwise", "tls"),
+        )
+        for key in (
+            Key(
+                f"mail.{server}",
+                "host",
+                "str",
+                'a host name without spaces, or ""',
+                f"The {server.upper()} server (empty: not used).",
+                _const(""),
+                _optional_host,
+            ),
+            Key(
+                f"mail.{server}",
+                "port",
+                "int",
+                "an integer from 0 to 65535",
+                f"The {server.upper()} port ({port_doc}).",
+                _const(0),
+                _int_between(0, 65535),
+            ),
+            Key(
+                f"mail.{server}",
+                "security",
+                "str",
+                '"starttls", "tls" or "none"',
+                "How the connection is encrypted: starttls, tls (from the start) or none.",
+                _const(security),
+                _one_of("starttls", "tls", "none"),
+            ),
+            Key(
+                f"mail.{server}",
+                "user",
+                "str",
+                "a string",
+                "The login name (empty: no login).",
+                _const(""),
+                _optional_text,
+            ),
+            Key(
+                f"mail.{server}",
+                "password_command",
+                "str",
+                'a shell command, or ""',
+                "A command whose output is the password (never write the password here).",
+                _const(""),
+                _optional_text,
+            ),
+        )
+    ),
+    Key(
+        "mail.imap",
+        "folder",
+        "str",
+        "a non-empty folder name",
+        "The IMAP folder whose unseen messages are fetched.",
+        _const("INBOX"),
+        _text,
+    ),
+    Key(
+        "mail.imap",
+        "poll_seconds",
+        "number",
+        "a number greater than 0",
+        "How often, in seconds, to look for new mail when the server has no IDLE.",
+        _const(60.0),
+        _positive_number,
     ),
     Key(
         "ui",

@@ -57,6 +57,7 @@ class QueueSection:
     check_back_days: int = 3
     unanswered_days: int = 2
     confirm_days: int = 7
+    waiting_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,36 @@ class TeamSection:
     expiry_seconds: float
 
 
+class ServerSection:
+    """``[mail.smtp]`` / ``[mail.imap]``: a mail server and how to log in to it.
+
+    The password is never stored: ``password_command`` prints it (see ``mail.secret``).
+    """
+
+    host: str
+    port: int
+    security: str
+    user: str
+    password_command: str
+    folder: str = "INBOX"  # IMAP only
+    poll_seconds: float = 60.0  # IMAP only
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True, slots=True)
+class MailSection:
+    """``[mail]``: the sender, the signature and the two servers."""
+
+    sender: str  # "[mail] from" (a Python keyword, hence the name)
+    signature: str
+    smtp: ServerSection
+    imap: ServerSection
+
+
+_FIELD_NAMES = {"from": "sender"}  # setting name → attribute, where they differ
 _SECTION_TYPES = {
     "agent": AgentSection,
     "database": DatabaseSection,
@@ -103,6 +134,11 @@ class Settings:
     ui: UISection
     team: TeamSection
     personal_path: Path
+    mail: MailSection = field(
+        default_factory=lambda: MailSection(
+            "", "", ServerSection("", 0, "starttls", "", ""), ServerSection("", 0, "tls", "", "")
+        )
+    )
     team_path: Path | None = None
     keys: dict[str, list[str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
@@ -115,10 +151,13 @@ class Settings:
 
     def value(self, dotted: str) -> object:
         """The effective value of ``"section.name"``; ``"keys.<id>"`` gives the keys."""
-        section, _, name = dotted.partition(".")
+        section, _, name = dotted.rpartition(".")
         if section == "keys":
             return list(self.keys.get(name) or BY_ID[name].keys)
-        return getattr(getattr(self, section), name)
+        owner: object = self
+        for part in section.split("."):
+            owner = getattr(owner, part)
+        return getattr(owner, _FIELD_NAMES.get(name, name))
 
 
 def build_settings(
@@ -131,13 +170,27 @@ def build_settings(
     """A Settings from checked values keyed by dotted name."""
     sections = {}
     for section, kind in _SECTION_TYPES.items():
-        prefix = f"{section}."
-        fields = {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
-        sections[section] = kind(**fields)
+        sections[section] = kind(**_fields(values, section))
+    mail = MailSection(
+        **{_FIELD_NAMES.get(k, k): v for k, v in _fields(values, "mail").items()},
+        smtp=ServerSection(**_fields(values, "mail.smtp")),
+        imap=ServerSection(**_fields(values, "mail.imap")),
+    )
     return Settings(
         **sections,
+        mail=mail,
         keys=keys,
         sources=sources,
         personal_path=personal_path,
         team_path=team_path,
     )
+
+
+def _fields(values: Mapping[str, object], section: str) -> dict[str, object]:
+    """The values of ``[section]`` itself (not of its sub-sections), by name."""
+    prefix = f"{section}."
+    return {
+        k.removeprefix(prefix): v
+        for k, v in values.items()
+        if k.startswith(prefix) and "." not in k.removeprefix(prefix)
+    }

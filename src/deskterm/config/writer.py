@@ -51,10 +51,14 @@ def set_personal_value(path: Path, dotted_key: str, raw: str) -> None:
             check_value(KEYS[dotted_key], value, "")
         else:
             raise unknown("", dotted_key)
-        table = doc.setdefault(section, {})
-        if not isinstance(table, dict):
-            got = show(table)
-            raise ConfigError(f'{path}: "{section}" must be a table ([{section}]), got {got}')
+        if section != "keys":
+            section, _, name = dotted_key.rpartition(".")  # mail.smtp.host → [mail.smtp]
+        table: object = doc
+        for part in section.split("."):
+            table = table.setdefault(part, {}) if isinstance(table, dict) else None
+            if not isinstance(table, dict):
+                got = show(table)
+                raise ConfigError(f'{path}: "{section}" must be a table ([{section}]), got {got}')
         table[name] = list(value) if isinstance(value, tuple) else value
     layered(doc, path, {}, {})  # the whole file, with its team file, must still load
     write_atomic(target, tomli_w.dumps(doc))

@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from deskterm.clock import utcnow
 from deskterm.errors import Conflict, InvalidInput, NotFound
-from deskterm.models import Change, Entry, FollowUp, Mood, Person
+from deskterm.models import Change, Entry, FollowUp, Message, MessageRaw, Mood, Person
 from deskterm.services import validate as v
 from deskterm.services.once import ExactlyOnce, follow_up_of, nothing, person_of
 from deskterm.services.reads import Reads, follow_up_view, record_of
@@ -436,7 +436,8 @@ class Desk(ExactlyOnce, Reads):
 
     # -- merge and erase --------------------------------------------------------------
     def merge(self, keep_id: int, other_id: int, write_id: str | None = None) -> PersonRecord:
-        """Fold ``other`` into ``keep``: history, follow-ups and moods move; nothing is lost."""
+        """Fold ``other`` into ``keep``: history, follow-ups, moods and messages move;
+        nothing is lost."""
         if keep_id == other_id:
             raise InvalidInput("merge: cannot merge a person into themselves")
         return self._once(
@@ -459,7 +460,7 @@ class Desk(ExactlyOnce, Reads):
                     filled[name] = v.encode_tags(merged)
             elif name not in ("name", "internal", "pace") and not mine and theirs:
                 filled[name] = theirs
-        for model in (Entry, FollowUp, Mood):
+        for model in (Entry, FollowUp, Mood, Message):
             session.execute(
                 update(model).where(model.person_id == other_id).values(person_id=keep_id)
             )
@@ -482,7 +483,8 @@ class Desk(ExactlyOnce, Reads):
         return record_of(keep)
 
     def erase(self, person_id: int) -> str:
-        """Delete a person and everything about them (a request to be forgotten).
+        """Delete a person and everything about them, their mail byte for byte
+        (a request to be forgotten).
 
         No ``write_id``: erase leaves no entry to carry one, and a repeated erase already
         stores nothing (it finds nobody).
@@ -490,7 +492,9 @@ class Desk(ExactlyOnce, Reads):
         with self._write() as session:
             person = self._lock(session, person_id)
             name = person.name
-            for model in (Entry, Mood, FollowUp):
+            theirs = select(Message.id).where(Message.person_id == person_id)
+            session.execute(delete(MessageRaw).where(MessageRaw.message.in_(theirs)))
+            for model in (Entry, Mood, FollowUp, Message):
                 session.execute(delete(model).where(model.person_id == person_id))
             session.delete(person)
             session.add(Change(person_id=person_id, op="delete", at=self.clock()))

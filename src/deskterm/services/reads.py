@@ -36,6 +36,7 @@ SUMMARY_COLUMNS = (
     Person.s_last_activity,
     Person.s_unconfirmed,
     Person.owner,
+    Person.s_waiting_since,
 )
 SEARCH_COLUMNS = (
     Person.id,
@@ -46,6 +47,7 @@ SEARCH_COLUMNS = (
     Person.tags,
     Person.matters,
     Person.s_notes,
+    Person.s_subjects,
 )
 TIMELINE_PAGE = 50
 MOOD_TREND = 30

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from deskterm.clock import to_epoch
-from deskterm.models import Entry, FollowUp, Mood, Person
+from deskterm.models import Entry, FollowUp, Message, Mood, Person
 
 BAD_MOOD = 2  # moods at or below this level count as an open problem
 NOTES_KINDS = ("note", "contact")
 ACTIVITY_KINDS = ("contact", "note", "mood", "follow_up", "done", "created")
 NOTES_CHARS = 500
+SUBJECTS = 10  # the subjects of this many latest messages are searched
+SUBJECTS_CHARS = 500
 
 
 def refresh_summary(session: Session, person: Person) -> None:
@@ -69,7 +74,41 @@ def refresh_summary(session: Session, person: Person) -> None:
     person.s_problem_at = to_epoch(max(problems)) if problems else None
     person.s_notes = " ".join(notes)[:NOTES_CHARS]
     person.s_unconfirmed = to_epoch(_aware(unconfirmed))
+    wrote = session.execute(
+        select(func.max(Message.at)).where(
+            Message.person_id == pid,
+            Message.direction == "in",
+            Message.automatic == False,  # noqa: E712  (SQL, not Python)
+        )
+    ).one()[0]
+    subjects = (
+        session.execute(
+            select(Message.subject)
+            .where(Message.person_id == pid)
+            .order_by(Message.at.desc(), Message.id.desc())
+            .limit(SUBJECTS)
+        )
+        .scalars()
+        .all()
+    )
+    person.s_waiting_since = waiting_since(_aware(wrote), _aware(last_contact))
+    person.s_subjects = subjects_text(subjects)
     session.add(person)
+
+
+def waiting_since(wrote: datetime | None, answered: datetime | None) -> int | None:
+    """Epoch of the latest incoming mail when no contact (a sent answer, a call) came after."""
+    if wrote is None or (answered is not None and answered >= wrote):
+        return None
+    return to_epoch(wrote)
+
+
+def subjects_text(subjects: Iterable[str]) -> str:
+    """Distinct subjects, newest first, for search (``Re:`` and the like dropped)."""
+    from deskterm.mail.compose import reply_subject
+
+    seen = dict.fromkeys(reply_subject(s).removeprefix("Re:").strip() for s in subjects)
+    return " ".join(s for s in seen if s)[:SUBJECTS_CHARS]
 
 
 def _aware(value):  # type: ignore[no-untyped-def]

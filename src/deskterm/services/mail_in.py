@@ -1,0 +1,162 @@
+"""Storing incoming mail on its person (``Mail.receive``) and filing unsorted mail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.mail.parse import ParsedMail, parse
+from deskterm.models import Message, MessageRaw, Person
+from deskterm.services import validate as v
+from deskterm.services.mail_views import MessageView, Received, preview_of, view_of
+
+if TYPE_CHECKING:
+    from deskterm.services.mail import Mail
+
+NEW_TAG = "new"
+
+
+def receive(mail: Mail, raw: bytes) -> Received:
+    parsed = parse(raw)  # NotMail before anything is written
+    desk = mail.desk
+    try:
+        with desk._write() as session:
+            known = _stored(session, parsed.message_id)
+            if known is not None:
+                return Received(known, duplicate=True, new_person=False)
+            person, created = _person_for(mail, session, parsed)
+            message = _message(parsed, person, desk.clock(), desk.agent)
+            session.add(message)
+            session.flush()
+            session.add(MessageRaw(message=message.id, raw=raw))
+            if person is not None:
+                desk._append(
+                    session,
+                    person,
+                    "message",
+                    message.subject,
+                    channel="email",
+                    data=_entry_data(message),
+                    at=message.at,
+                )
+                desk._finish(session, person)
+            return Received(view_of(message, preview_of(message.fresh)), False, created)
+    except IntegrityError:  # another receiver stored the same message a moment ago
+        with Session(desk.engine) as session:
+            known = _stored(session, parsed.message_id)
+        if known is None:
+            raise
+        return Received(known, duplicate=True, new_person=False)
+
+
+def _stored(session: Session, message_id: str) -> MessageView | None:
+    found = session.execute(select(Message).where(Message.message_id == message_id)).scalars()
+    m = found.first()
+    return view_of(m, preview_of(m.fresh)) if m else None
+
+
+def _person_for(mail: Mail, session: Session, parsed: ParsedMail) -> tuple[Person | None, bool]:
+    """The sender's person (locked), a new one for an unknown sender, or None."""
+    address = parsed.from_email
+    if not address:
+        return None, False
+    found = session.execute(
+        select(Person).where(Person.email == address).with_for_update()
+    ).scalars()
+    person = found.first()
+    if person is not None:
+        return person, False
+    try:
+        email = v.clean_email(address)
+    except InvalidInput:  # an address our profile rules refuse: keep the mail unsorted
+        return None, False
+    now, agent = mail.desk.clock(), mail.desk.agent
+    person = Person(
+        name=_name(parsed.from_name, address),
+        email=email,
+        tags=v.encode_tags([NEW_TAG]),
+        created_at=now,
+        created_by=agent,
+        updated_at=now,
+        updated_by=agent,
+    )
+    session.add(person)
+    session.flush()
+    mail.desk._append(session, person, "created", f"added {person.name} from their mail")
+    return person, True
+
+
+def _name(display: str, address: str) -> str:
+    for candidate in (display, address.partition("@")[0], address):
+        try:
+            return v.clean_name(candidate)
+        except InvalidInput:
+            continue
+    return address
+
+
+def _message(parsed: ParsedMail, person: Person | None, now, agent: str) -> Message:  # type: ignore[no-untyped-def]
+    from deskterm.services.mail import dump_attachments
+
+    return Message(
+        person_id=person.id if person else None,
+        direction="in",
+        message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        refs=" ".join(parsed.references),
+        subject=parsed.subject,
+        date_header=parsed.date_header,
+        date_at=parsed.date_at,
+        at=now,
+        from_addr=parsed.from_addr,
+        from_email=parsed.from_email,
+        to_addrs=parsed.to,
+        cc_addrs=parsed.cc,
+        text=parsed.text,
+        fresh=parsed.fresh,
+        html_as_text=parsed.html_as_text,
+        attachments=dump_attachments(parsed.attachments),
+        size=parsed.size,
+        status="received",
+        agent=agent,
+        automatic=parsed.automatic,
+    )
+
+
+def _entry_data(message: Message) -> dict:
+    return {"message": message.id, "direction": message.direction, "automatic": message.automatic}
+
+
+def file_unsorted(mail: Mail, message_id: int, person_id: int) -> MessageView:
+    desk = mail.desk
+    with desk._write() as session:
+        person = desk._lock(session, person_id)
+        message = session.get(Message, message_id, with_for_update=True)
+        if message is None:
+            raise NotFound(f"no message with id {message_id}")
+        if message.person_id is not None:
+            if message.person_id == person_id:
+                return view_of(message, preview_of(message.fresh))
+            raise InvalidInput(
+                f"message {message_id} is already filed on person {message.person_id}"
+            )
+        message.person_id = person.id
+        session.add(message)
+        desk._append(
+            session,
+            person,
+            "message",
+            message.subject,
+            channel="email",
+            data=_entry_data(message),
+            at=message.at,
+        )
+        desk._finish(session, person)
+        return view_of(message, preview_of(message.fresh))
+
+
+__all__ = ["file_unsorted", "receive"]
