@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
@@ -48,8 +49,10 @@ from deskterm.services.mail_views import (
 
 if TYPE_CHECKING:
     from deskterm.config.settings import MailSection
-    from deskterm.mail.smtp import Transport
+    from deskterm.mail.imap import ImapSource
+    from deskterm.mail.smtp import SmtpTransport, Transport
     from deskterm.services.desk import Desk
+    from deskterm.services.mail_in import MaildirResult
 
 PAGE = 50
 MAX_BODY = 1_000_000  # characters an agent may write in one message
@@ -216,16 +219,23 @@ class Mail:
         return queue(self, person_id, compose, write_id)
 
     def send_queued(
-        self, transport: Transport, *, retry_failed: bool = True, limit: int | None = None
+        self,
+        transport: Transport,
+        *,
+        retry_failed: bool = True,
+        limit: int | None = None,
+        only: int | None = None,
     ) -> list[SendResult]:
-        """Hand every queued (and, with ``retry_failed``, failed) message to ``transport``.
+        """Hand every queued (and, with ``retry_failed``, failed) message to ``transport``
+        (``only``: just that message), oldest first.
 
         Stops at the first "server unreachable" (the rest stay queued). Returns what
         happened to each message it tried; an empty list when there was nothing to send.
+        A message another desk is sending right now is left alone.
         """
         from deskterm.services.outbox import send_queued
 
-        return send_queued(self, transport, retry_failed=retry_failed, limit=limit)
+        return send_queued(self, transport, retry_failed=retry_failed, limit=limit, only=only)
 
     def receive(self, raw: bytes) -> Received:
         """Store one incoming message (bytes as received); a duplicate stores nothing.
@@ -237,11 +247,63 @@ class Mail:
 
         return receive(self, raw)
 
+    def receive_maildir(self, folder: Path) -> MaildirResult:
+        """Store every message in ``folder/new``, moving each to ``cur/`` (seen) only
+        after it is stored; a second run stores nothing twice."""
+        from deskterm.services.mail_in import receive_maildir
+
+        return receive_maildir(self, Path(folder))
+
     def file_unsorted(self, message_id: int, person_id: int) -> MessageView:
         """File an unsorted message on a person (it then counts as their mail)."""
         from deskterm.services.mail_in import file_unsorted
 
         return file_unsorted(self, message_id, person_id)
+
+    # -- the servers (run these in workers) ---------------------------------------------
+    def transport(self) -> SmtpTransport:
+        """The SMTP server of ``[mail.smtp]`` (sending fails with a reason when unset)."""
+        from deskterm.mail.smtp import SmtpTransport
+
+        smtp = self.settings.smtp if self.settings else None
+        return SmtpTransport.from_settings(smtp) if smtp else SmtpTransport("")
+
+    def flush(self) -> list[SendResult]:
+        """Send (and retry) everything in the outbox through ``[mail.smtp]``; what the
+        desk's outbox worker runs every few minutes and ``mail flush`` runs once."""
+        return self.send_queued(self.transport(), retry_failed=True)
+
+    def imap_source(self) -> ImapSource | None:
+        """The mailbox of ``[mail.imap]``, or None when no host is set."""
+        from deskterm.mail.imap import ImapSource
+
+        imap = self.settings.imap if self.settings else None
+        return ImapSource.from_settings(imap) if imap and imap.host else None
+
+    def fetch_once(self) -> int:
+        """Store the unseen mail of ``[mail.imap]`` (flagged seen only once stored)."""
+        from deskterm.services.mail_fetch import fetch_once
+
+        source = self.imap_source()
+        if source is None:
+            raise InvalidInput("no IMAP server: set [mail.imap] host")
+        return fetch_once(self, source)
+
+    def watch(
+        self,
+        stop: Callable[[], bool],
+        on_stored: Callable[[int], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Fetch and keep watching ``[mail.imap]`` (IDLE, else polling) until ``stop()``;
+        errors go to ``on_error`` and are retried. The desk runs this in a worker."""
+        from deskterm.services.mail_fetch import watch
+
+        source = self.imap_source()
+        if source is None:
+            raise InvalidInput("no IMAP server: set [mail.imap] host")
+        poll = self.settings.imap.poll_seconds if self.settings else 60.0
+        watch(self, source, stop=stop, poll_seconds=poll, on_stored=on_stored, on_error=on_error)
 
     def _signature(self) -> str:
         return self.settings.signature if self.settings else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -9,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from deskterm.errors import InvalidInput, NotFound
-from deskterm.mail.parse import ParsedMail, parse
+from deskterm.mail.maildir import check_maildir, new_messages
+from deskterm.mail.parse import NotMail, ParsedMail, parse
 from deskterm.models import Message, MessageRaw, Person
 from deskterm.services import validate as v
 from deskterm.services.mail_views import MessageView, Received, preview_of, view_of
@@ -160,3 +163,37 @@ def file_unsorted(mail: Mail, message_id: int, person_id: int) -> MessageView:
 
 
 __all__ = ["file_unsorted", "receive"]
+
+
+@dataclass(slots=True)
+class MaildirResult:
+    """What ``receive_maildir`` did: counts, and the files that are not mail (left in new/)."""
+
+    stored: int = 0
+    duplicates: int = 0
+    bad: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+
+
+def receive_maildir(mail: Mail, folder: Path) -> MaildirResult:
+    """Store each message of ``folder/new`` and only then move it to ``cur/`` as seen.
+
+    A file that is not mail stays in ``new/`` and is reported; a database failure
+    stops the run with that message still in ``new/`` (run again later).
+    """
+    result = MaildirResult()
+    for delivery in new_messages(check_maildir(folder)):
+        try:
+            data = delivery.read()
+        except FileNotFoundError:  # another reader filed it meanwhile
+            continue
+        try:
+            got = receive(mail, data)
+        except NotMail as exc:
+            result.bad.append((delivery.path.name, str(exc)))
+            continue
+        delivery.file_as_seen()
+        if got.duplicate:
+            result.duplicates += 1
+        else:
+            result.stored += 1
+    return result

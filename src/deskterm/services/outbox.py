@@ -97,12 +97,12 @@ class _Claim:
 
 
 def send_queued(
-    mail: Mail, transport: Transport, *, retry_failed: bool, limit: int | None
+    mail: Mail, transport: Transport, *, retry_failed: bool, limit: int | None, only: int | None
 ) -> list[SendResult]:
     results: list[SendResult] = []
     tried: set[int] = set()
     while limit is None or len(results) < limit:
-        claim = _claim(mail, retry_failed, tried)
+        claim = _claim(mail, retry_failed, tried, only)
         if claim is None:
             break
         tried.add(claim.id)
@@ -126,7 +126,7 @@ def send_queued(
     return results
 
 
-def _claim(mail: Mail, retry_failed: bool, tried: set[int]) -> _Claim | None:
+def _claim(mail: Mail, retry_failed: bool, tried: set[int], only: int | None) -> _Claim | None:
     desk = mail.desk
     with desk._write() as session:
         now = desk.clock()
@@ -139,6 +139,8 @@ def _claim(mail: Mail, retry_failed: bool, tried: set[int]) -> _Claim | None:
         query = select(Message).where(Message.direction == "out", ready)
         if tried:
             query = query.where(Message.id.not_in(sorted(tried)))
+        if only is not None:
+            query = query.where(Message.id == only)
         query = query.order_by(Message.at, Message.id).limit(1)
         m = session.execute(query.with_for_update(skip_locked=True)).scalars().first()
         if m is None:
