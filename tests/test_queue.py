@@ -364,7 +364,8 @@ def test_rows_and_positions():
 
 def test_counts_follow_a_custom_order_and_settings_accept_lists():
     settings = QueueSettings(order=["rest", "at_risk", "bad_mood", "due_today", "overdue"])
-    assert settings.order == ("rest", "at_risk", "bad_mood", "due_today", "overdue")
+    # An order written before mail came gets "waiting" just before "bad_mood".
+    assert settings.order == ("rest", "at_risk", "waiting", "bad_mood", "due_today", "overdue")
     q = order_queue(SummaryTable.from_rows([person(1)]), now=NOW, tz=UTC_TZ, settings=settings)
     assert next(iter(q.counts.items())) == ("rest", 1)
 
@@ -528,6 +529,8 @@ def reference_order(people: list[Summary], now: int, tz: ZoneInfo, st: QueueSett
         tests = {
             "overdue": s.next_due is not None and s.next_due < now,
             "due_today": s.next_due is not None and now <= s.next_due < midnight,
+            "waiting": s.waiting_since is not None
+            and s.waiting_since <= now - st.waiting_minutes * 60,
             "bad_mood": bad and s.mood_at is not None and s.mood_at > quiet_start,
             "at_risk": quiet or unanswered or unconfirmed or problem,
         }
@@ -535,6 +538,8 @@ def reference_order(people: list[Summary], now: int, tz: ZoneInfo, st: QueueSett
         cat = next((c for c in st.order if c != "rest" and tests[c]), "rest")
         if cat in ("overdue", "due_today"):
             key = (s.next_due,)
+        elif cat == "waiting":
+            key = (s.waiting_since,)
         elif cat == "bad_mood":
             key = (s.mood_level, max(s.mood_at, s.last_contact or 0))
         elif cat == "at_risk":
@@ -568,7 +573,7 @@ def test_matches_the_rules_on_random_people_with_many_ties(seed):
             Summary(
                 pid, rnd.choice(names), rnd.choice([None, 1, 2, 3, 4, 5]), when(), due,
                 rnd.choice([0, 0, 1, 2]) if due is None else rnd.randint(1, 3),
-                when(), when(), when(), when(), when(),
+                when(), when(), when(), when(), when(), waiting_since=when(),
             )
         )  # fmt: skip
     order = list(CATEGORIES)
@@ -579,6 +584,7 @@ def test_matches_the_rules_on_random_people_with_many_ties(seed):
         order=tuple(order),
         unanswered_days=rnd.choice([0, 2, 5]),
         confirm_days=rnd.choice([0, 3, 7]),
+        waiting_minutes=rnd.choice([0, 30, 600]),
     )
     tz = ZoneInfo(rnd.choice(["Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"]))
     q = order_queue(SummaryTable.from_rows(people), now=NOW, tz=tz, settings=st)
@@ -598,10 +604,13 @@ def test_100k_people_are_ordered_correctly():
     mood_at = rng.integers(NOW - 30 * DAY, NOW, n)
     contact = rng.integers(NOW - 60 * DAY, NOW, n).astype(object)
     contact[rng.random(n) < 0.5] = None
+    waiting = rng.integers(NOW - 3 * DAY, NOW, n).astype(object)
+    waiting[rng.random(n) < 0.9] = None
     ids = rng.permutation(n) + 1
     table = SummaryTable.from_columns(
         ids, [f"Person {i}" for i in ids], list(level), mood_at, list(due),
         [0 if d is None else 1 for d in due], list(contact), [None] * n, [None] * n, mood_at,
+        waiting_since=list(waiting),
     )  # fmt: skip
     q = order_queue(table, now=NOW, tz=ZoneInfo("Europe/Berlin"))
     assert len(q) == n and len(np.unique(q.ids)) == n
@@ -644,3 +653,26 @@ def test_mood_marks_are_single_narrow_characters():
 )
 def test_span(seconds, text):
     assert _span(seconds) == text
+
+
+def test_waiting_people_rise_with_how_long_they_have_waited():
+    """Mail nobody answered: "wrote 20m ago · waiting", longest wait first, after the
+    configured minutes; a bad mood alone stays below."""
+    people = [
+        Summary(1, "Ann", None, None, None, 0, None, None, None, NOW, waiting_since=NOW - 20 * 60),
+        Summary(2, "Bob", None, None, None, 0, None, None, None, NOW, waiting_since=NOW - 3 * HOUR),
+        Summary(3, "Cy", 1, NOW - HOUR, None, 0, None, None, NOW - HOUR, NOW - HOUR),
+        Summary(4, "Di", None, None, None, 0, None, None, None, NOW, waiting_since=NOW - 5 * 60),
+    ]
+    q = order_queue(
+        SummaryTable.from_rows(people),
+        now=NOW,
+        tz=UTC_TZ,
+        settings=QueueSettings(waiting_minutes=10),
+    )
+    assert [(r.id, r.reason) for r in q.rows(0, 3)] == [
+        (2, "wrote 3h ago · waiting"),
+        (1, "wrote 20m ago · waiting"),
+        (3, "very upset · waiting 1h"),
+    ]
+    assert q.category(3) == "rest" and q.counts["waiting"] == 2

@@ -76,6 +76,7 @@ class TeamSection:
     expiry_seconds: float
 
 
+@dataclass(frozen=True, slots=True)
 class ServerSection:
     """``[mail.smtp]`` / ``[mail.imap]``: a mail server and how to log in to it.
 
