@@ -131,13 +131,13 @@ def test_a_bad_mood_never_answered_is_at_risk_after_unanswered_days():
     ]
     upset = person(2, mood=2, mood_at=NOW - 3 * DAY, contact=NOW - 5 * DAY)
     assert queue_of(upset).category(0) == "bad_mood"  # the queue shows "waiting" first
-    assert lines(queue_of(upset, order=("at_risk", *CATEGORIES[:3], "rest")))[0] == (
+    assert lines(queue_of(upset, order=("at_risk", *CATEGORIES[:4], "rest")))[0] == (
         2,
         "at_risk",
         "at risk: bad mood, not heard from us since (3d)",
     )
     recent = person(3, mood=2, mood_at=NOW - 1 * DAY)
-    assert queue_of(recent, order=("at_risk", *CATEGORIES[:3], "rest")).category(0) == "bad_mood"
+    assert queue_of(recent, order=("at_risk", *CATEGORIES[:4], "rest")).category(0) == "bad_mood"
 
 
 def test_done_without_check_back_is_at_risk_until_heard_from():
