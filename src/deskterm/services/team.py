@@ -15,8 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from deskterm.clock import utcnow
-from deskterm.errors import StorageError
-from deskterm.services.reads import storage_message
+from deskterm.storage.faults import storage_error
 from deskterm.team.feed import LiveFeed, open_feed
 from deskterm.team.presence import EXPIRY, HEARTBEAT, DeskSeen, PresenceBoard
 
@@ -81,4 +80,4 @@ def _speaking() -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        raise StorageError(storage_message(exc.orig or exc)) from None
+        raise storage_error(exc) from None
