@@ -81,24 +81,24 @@ def parse(raw: bytes) -> ParsedMail:
     body = _Body()
     body.walk(msg, 0)
     text, html_as_text = body.text()
-    mid, has_id = _message_id(msg.get("Message-ID"), raw)
-    refs = _ids(msg.get_all("References") or [])
-    reply_to = _ids(msg.get_all("In-Reply-To") or [])
+    mid, has_id = _message_id(_get(msg, "Message-ID"), raw)
+    refs = _ids(_all(msg, "References") or [])
+    reply_to = _ids(_all(msg, "In-Reply-To") or [])
     name, address = _sender(msg)
-    date_header = header_text(msg.get("Date"))
+    date_header = header_text(_get(msg, "Date"))
     return ParsedMail(
         message_id=mid,
         has_message_id=has_id,
         in_reply_to=reply_to[0] if reply_to else "",
         references=refs[-_MAX_REFS:],
-        subject=header_text(msg.get("Subject")),
+        subject=header_text(_get(msg, "Subject")),
         date_header=date_header,
         date_at=parse_date(date_header),
         from_name=name,
         from_email=address,
-        from_addr=format_address(name, address) if address else header_text(msg.get("From")),
-        to=", ".join(header_text(v) for v in msg.get_all("To") or []),
-        cc=", ".join(header_text(v) for v in msg.get_all("Cc") or []),
+        from_addr=format_address(name, address) if address else header_text(_get(msg, "From")),
+        to=", ".join(header_text(v) for v in _all(msg, "To") or []),
+        cc=", ".join(header_text(v) for v in _all(msg, "Cc") or []),
         text=text,
         fresh=split_reply(text),
         html_as_text=html_as_text,
@@ -106,6 +106,17 @@ def parse(raw: bytes) -> ParsedMail:
         automatic=_automatic(msg, address),
         size=len(raw),
     )
+
+
+def _all(msg: Message, name: str) -> list[str]:
+    """Every value of a header as received (8-bit bytes kept as surrogates, not "?")."""
+    wanted = name.lower()
+    return [str(v) for k, v in msg.raw_items() if k.lower() == wanted]
+
+
+def _get(msg: Message, name: str) -> str | None:
+    values = _all(msg, name)
+    return values[0] if values else None
 
 
 def format_address(name: str, address: str) -> str:
@@ -148,7 +159,7 @@ def _message_id(value: object, raw: bytes) -> tuple[str, bool]:
 def _sender(msg: Message) -> tuple[str, str]:
     """(display name, lower-case address) of From, else Sender; ("", "") when unusable."""
     for header in ("From", "Sender"):
-        values = msg.get_all(header) or []
+        values = _all(msg, header)
         for value in values:
             raw = str(value)
             try:
@@ -169,16 +180,16 @@ def _usable(address: str) -> bool:
 
 def _automatic(msg: Message, address: str) -> bool:
     """Mail no person wrote: auto-replies, lists, bulk, bounces and delivery reports."""
-    auto = header_text(msg.get("Auto-Submitted")).split(";")[0].strip().lower()
+    auto = header_text(_get(msg, "Auto-Submitted")).split(";")[0].strip().lower()
     if auto and auto != "no":
         return True
-    if header_text(msg.get("Precedence")).strip().lower() in ("bulk", "list", "junk"):
+    if header_text(_get(msg, "Precedence")).strip().lower() in ("bulk", "list", "junk"):
         return True
-    if msg.get("X-Autoreply") is not None or msg.get("X-Autorespond") is not None:
+    if _get(msg, "X-Autoreply") is not None or _get(msg, "X-Autorespond") is not None:
         return True
     if _content_type(msg) == "multipart/report":
         return True
-    if header_text(msg.get("Return-Path")).strip() == "<>":
+    if header_text(_get(msg, "Return-Path")).strip() == "<>":
         return True
     return address.partition("@")[0] in _DAEMONS
 
