@@ -164,8 +164,8 @@ def _child(config: str, url: str) -> int:
             say("index " + json.dumps(_memory()))
             app.exit()
 
-    def run_app(*, desk: Any, settings: Any, db_label: str, directory: Any = None) -> None:
-        app = tui.DeskApp(desk=desk, settings=settings, db_label=db_label, directory=directory)
+    def run_app(*, desk: Any, settings: Any, db_label: str, **more: Any) -> None:
+        app = tui.DeskApp(desk=desk, settings=settings, db_label=db_label, **more)
         asyncio.run(probe(app))
 
     tui.run_app = run_app
