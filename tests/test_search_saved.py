@@ -170,3 +170,22 @@ def test_alive_masks_survive_the_round_trip(tmp_path: Path) -> None:
     store.save(tmp_path / "x.search", segments, alive, 7)
     saved = store.load(tmp_path / "x.search")
     assert np.array_equal(saved.alive[0], alive[0])
+
+
+def test_the_quick_summary_of_an_imported_row_is_the_general_one() -> None:
+    """Rows with at most two entries and no mood or follow-up take a shortcut."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from deskterm.services.bulk import NewEntry, NewPerson, _summary_general, summary_of
+
+    rng = random.Random(1)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    kinds = ("created", "note", "contact", "mood", "other")
+    for _ in range(3000):
+        entries = [
+            NewEntry(base + timedelta(hours=rng.randrange(3)), rng.choice(kinds), rng.choice("ab"))
+            for _ in range(rng.randrange(3))
+        ]
+        person = NewPerson({}, entries)
+        assert summary_of(person) == _summary_general(person)

@@ -57,7 +57,13 @@ def save(
     date, so the next desk (or ``deskterm search``) opens it current."""
     people = [row.person for row in parsed.rows if row.ok and row.person is not None]
     result = bulk_insert(
-        engine, people, agent=agent, now=now, derive_entries=False, on_progress=on_progress
+        engine,
+        people,
+        agent=agent,
+        now=now,
+        derive_entries=False,
+        on_progress=on_progress,
+        profiles_clean=True,  # every row went through clean_fields when it was read
     )
     refresh_search_index(engine, agent)
     return result
