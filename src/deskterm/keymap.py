@@ -40,6 +40,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("add_person", "Add", "Add a new person", ("a",)),
     Command("edit_person", "Edit", "Edit the selected person's profile", ("e",)),
     Command(
+        "owner", "Owner", "Take the selected person, or give them to another agent", ("o",), False
+    ),
+    Command(
+        "queue_view",
+        "View",
+        "Show the queue of everyone, only mine, or nobody's people",
+        ("v",),
+        False,
+    ),
+    Command(
         "refresh",
         "Refresh",
         "Reload the queue and the person from the database",

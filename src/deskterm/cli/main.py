@@ -22,6 +22,7 @@ from deskterm.cli import (
     mail_cmds,
     people_cmds,
     search_cmd,
+    team_cmds,
     transfer_cmds,
     who_cmds,
 )
@@ -79,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"deskterm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for module in (
-        transfer_cmds, logging_cmds, people_cmds, mail_cmds, search_cmd, who_cmds, config_cmds,
-        db_cmds,
+        transfer_cmds, logging_cmds, people_cmds, mail_cmds, search_cmd, who_cmds, team_cmds,
+        config_cmds, db_cmds,
     ):  # fmt: skip
         module.register(sub)
     return parser

@@ -27,7 +27,19 @@ APP_COMMANDS = frozenset({"command_palette"})
 """Commands bound on the App (the rest are bound on the main screen)."""
 
 OPENERS = frozenset(
-    {"search", "follow_up", "mood", "note", "contact", "done", "add_person", "edit_person", "help"}
+    {
+        "search",
+        "follow_up",
+        "mood",
+        "note",
+        "contact",
+        "done",
+        "add_person",
+        "edit_person",
+        "owner",
+        "team",
+        "help",
+    }
 )
 """Commands that move the keyboard somewhere else: the search box or a new window.
 

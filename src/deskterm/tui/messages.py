@@ -103,3 +103,10 @@ class HealthChanged(Message):
     """The database went away or came back (``Health`` said so once)."""
 
     transition: Transition
+
+
+@dataclass
+class AgentsLoaded(Message):
+    """The agent names seen on this database (for completion when giving a person)."""
+
+    agents: list[str]

@@ -8,6 +8,7 @@ from deskterm.tui.modals.done import DoneModal
 from deskterm.tui.modals.followup import FollowUpModal, FollowUpResult
 from deskterm.tui.modals.mood import MoodModal, MoodResult
 from deskterm.tui.modals.note import NoteModal
+from deskterm.tui.modals.owner import OwnerModal, OwnerResult
 from deskterm.tui.modals.person_form import PersonFormModal
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "MoodModal",
     "MoodResult",
     "NoteModal",
+    "OwnerModal",
+    "OwnerResult",
     "PersonFormModal",
     "Problem",
     "QuickModal",

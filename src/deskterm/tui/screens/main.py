@@ -30,6 +30,7 @@ from deskterm.services.health import Health, Transition
 from deskterm.tui import messages as m
 from deskterm.tui.commands import OPENERS, CommandsProvider, PeopleProvider, screen_bindings
 from deskterm.tui.screens.flows import QuickLogging
+from deskterm.tui.screens.owners import OwnerActions
 from deskterm.tui.screens.search import SearchMixin
 from deskterm.tui.text import people
 from deskterm.tui.widgets.header import DeskHeader
@@ -40,7 +41,7 @@ from deskterm.tui.widgets.search_box import SearchBox
 PAGE = 50
 
 
-class MainScreen(QuickLogging, SearchMixin, Screen[None]):
+class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
     """Who needs attention now, and everything about the selected person."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,6 +73,8 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
         self._loading_person = False
         self._again = False
         self._enter_pending = False
+        self.view = "everyone"  # whose people the queue shows (v switches)
+        self.agents: list[str] = [settings.agent.name]
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.settings.agent.name, self.db_label, id="header")
@@ -91,6 +94,7 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
 
     def on_mount(self) -> None:
         self.load_directory()
+        self.load_agents()
         self.sync_timer = self.set_interval(
             self.settings.ui.refresh_seconds, self.sync_soon, name="sync"
         )
@@ -193,7 +197,6 @@ class MainScreen(QuickLogging, SearchMixin, Screen[None]):
                 return
             queue = self.queue
         self.queue = queue
-        self.query_one(DeskHeader).show(queue.counts, len(queue))
         keep = select if select is not None else self.queue_list.selected_id
         if self.query_text:
             self.run_search(self.query_text, keep=keep)

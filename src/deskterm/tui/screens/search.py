@@ -17,12 +17,13 @@ from textual.worker import get_current_worker
 from deskterm.search import SearchCancelled
 from deskterm.tui import messages as m
 from deskterm.tui.text import people, plain
+from deskterm.tui.widgets.header import DeskHeader
 from deskterm.tui.widgets.queue_list import RowList
 from deskterm.tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
     from deskterm.directory import Directory
-    from deskterm.queue import Queue
+    from deskterm.queue import Queue, QueueView
     from deskterm.tui.widgets.queue_list import QueueList
 
 SEARCH_LIMIT = 200
@@ -34,6 +35,7 @@ class SearchMixin:
     directory: Directory
     queue: Queue | None
     query_text: str
+    view: str
     _enter_pending: bool
 
     if TYPE_CHECKING:  # provided by MainScreen / Screen
@@ -42,15 +44,29 @@ class SearchMixin:
         workers: Any
 
         def _status(self, text: str) -> None: ...
+        def shown_queue(self) -> Queue | QueueView | None: ...
+        def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+
+        @property
+        def view_words(self) -> str: ...
+
         def set_focus(self, widget: Any) -> None: ...
         def post_message(self, message: Any) -> bool: ...
 
     def show_full_queue(self, keep: int | None) -> None:
-        """The whole queue again (no search), with ``keep`` selected if given."""
-        if self.queue is not None:
+        """The whole queue again (no search), as the view filters it, ``keep`` selected."""
+        shown = self.shown_queue()
+        if shown is None:
+            return
+        self.query_one(DeskHeader).show(shown.counts, len(shown), self.view_words)
+        if self.view == "everyone":
             self.queue_list.set_empty_text("no one here yet — press a to add a person")
-            self.queue_list.set_source(self.queue, keep=keep, fallback=self.queue_list.cursor)
-            self._status(f"{people(len(self.queue))} · most urgent first")
+            status = f"{people(len(shown))} · most urgent first"
+        else:
+            self.queue_list.set_empty_text(f"no one here: {self.view_words} · v switches")
+            status = f"{people(len(shown))} · {self.view_words} · most urgent first"
+        self.queue_list.set_source(shown, keep=keep, fallback=self.queue_list.cursor)
+        self._status(status)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is not self.search_box:
@@ -131,5 +147,8 @@ class SearchMixin:
         if self.query_text:
             self.query_text = ""
             self.search_box.value = ""
+        shown = self.shown_queue()
+        if shown is not None and shown.position_of(person_id) is None:
+            self.view = "everyone"  # not in this view: show everyone rather than miss them
         self.show_full_queue(person_id)
         self.set_focus(self.queue_list)

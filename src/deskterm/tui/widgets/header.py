@@ -40,16 +40,18 @@ class DeskHeader(Widget):
     counts: reactive[dict[str, int] | None] = reactive(None)
     people: reactive[int | None] = reactive(None)
     offline: reactive[str] = reactive("")  # "offline since 10:42 · retrying", or ""
+    view: reactive[str] = reactive("everyone")
 
     def __init__(self, agent: str, db_label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.agent = agent
         self.db_label = db_label
 
-    def show(self, counts: Mapping[str, int], people: int) -> None:
-        """Show new counts (from ``Queue.counts``) and how many people there are."""
+    def show(self, counts: Mapping[str, int], people: int, view: str = "everyone") -> None:
+        """Show new counts (from ``Queue.counts``), how many people, and whose (the view)."""
         self.counts = dict(counts)
         self.people = people
+        self.view = view
 
     @property
     def counts_text(self) -> str:
@@ -62,7 +64,10 @@ class DeskHeader(Widget):
         for key, label, colour in COUNTS:
             shown = SHORT.get(label, label) if short else label
             parts.append(_count(counts.get(key, 0), shown, colour))
-        return Content(" · ").join(parts)
+        joined = Content(" · ").join(parts)
+        if self.view != "everyone":  # the filter first: the counts are the filter's
+            return Content.assemble((f"{self.view}: ", "bold $accent"), joined)
+        return joined
 
     def render(self) -> RenderResult:
         width = self.content_region.width

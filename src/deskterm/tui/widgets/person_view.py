@@ -206,7 +206,10 @@ class PersonView(VerticalScroll, can_focus=True):
 
 def _about(person: PersonRecord) -> Content:
     kind = Content.styled("internal (colleague)", "$accent") if person.internal else "external"
-    return joined([literal(person.company) if person.company else "", kind])
+    owner = ""
+    if person.owner:
+        owner = Content.assemble(("owner ", "dim"), line(person.owner, 30).stylize("$secondary"))
+    return joined([literal(person.company) if person.company else "", kind, owner])
 
 
 def _prefs(person: PersonRecord) -> Content:

@@ -25,6 +25,7 @@ from deskterm.textsafe import one_line
 from deskterm.tui.text import fit
 
 MIN_NAME = 12
+OWNER_WIDTH = 10
 
 
 class RowSource(Protocol):
@@ -76,6 +77,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         "queue-list--bad_mood",
         "queue-list--at_risk",
         "queue-list--rest",
+        "queue-list--owner",
     }
     DEFAULT_CSS = """
     QueueList {
@@ -98,6 +100,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         & > .queue-list--bad_mood { color: $warning; }
         & > .queue-list--at_risk { color: $accent; }
         & > .queue-list--rest { color: $text-muted; }
+        & > .queue-list--owner { color: $secondary; }
     }
     """
 
@@ -240,18 +243,26 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         reason_style = base
         if not selected:
             reason_style = base + self.get_component_rich_style(f"queue-list--{row.category}")
+        owner_style = base
+        if not selected:
+            owner_style = base + self.get_component_rich_style("queue-list--owner")
         name, reason = one_line(row.name), one_line(row.reason)
+        tag = f"{fit(one_line(row.owner), OWNER_WIDTH)} · " if row.owner else ""
         room = max(0, width - 4)  # " ▄ " before the name, " " at the end
         name_room = min(cell_len(name), max(MIN_NAME, room // 2))
-        reason = fit(reason, max(0, room - name_room - 1))
-        name = fit(name, max(0, room - cell_len(reason) - (1 if reason else 0)))
-        gap = max(0, room - cell_len(name) - cell_len(reason))
+        if cell_len(tag) > room - name_room - 1 - MIN_NAME:
+            tag = ""  # too narrow: the reason says more than the owner
+        reason = fit(reason, max(0, room - name_room - 1 - cell_len(tag)))
+        right = cell_len(tag) + cell_len(reason)
+        name = fit(name, max(0, room - right - (1 if right else 0)))
+        gap = max(0, room - cell_len(name) - right)
         segments = [
             Segment(" ", base),
             Segment(mood_mark(row.mood_level), mark_style),
             Segment(" ", base),
             Segment(name, base),
             Segment(" " * gap, base),
+            Segment(tag, owner_style),
             Segment(reason, reason_style),
             Segment(" ", base),
         ]
