@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +13,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from deskterm.textsafe import one_line
-from deskterm.tui.modals._base import Problem, QuickModal, titled
+from deskterm.tui.modals._base import Problem, QuickModal, put, titled
 from deskterm.tui.widgets.safe_input import SafeInput
 
 NOBODY = "-"
@@ -68,6 +68,17 @@ class OwnerModal(QuickModal[OwnerResult]):
             who = "yours" if to == self.me else f"{to}'s" if to else "nobody's"
             raise Problem(f"already {who}")
         return OwnerResult(to, note)
+
+    def draft_fields(self) -> dict[str, Any]:
+        return {
+            "to": self.query_one("#to", Input).value,
+            "note": self.query_one("#note", Input).value,
+        }
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        self.query_one("#to", Input).value = ""
+        put(self.query_one("#to", Input), fields.get("to"))
+        put(self.query_one("#note", Input), fields.get("note"))
 
     def _known(self, typed: str) -> str:
         """The agent as spelled before, when typed in another case."""
