@@ -3,13 +3,15 @@
 ``deskterm import`` runs in its own process and is killed with SIGKILL while its one
 big transaction is writing: nothing of it is stored, everything stored before is still
 there and the database checks out. A ``deskterm note`` on a full disk (a small tmpfs
-holding the SQLite file, else a file-size limit on the process) exits 75 in one line
+holding the SQLite file, or a PostgreSQL tablespace) exits 75 in one line
 and leaves what was stored untouched; once there is room, the same command works.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -140,22 +142,27 @@ def test_sigkill_in_the_middle_of_a_big_import_stores_none_of_it(store, tmp_path
     assert desk_rows(open_engine(url))["person"] == 4
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MB tmpfs (skipped where this machine cannot mount one, except under CI=true)."""
-    mount = tmp_path / "small"
+@contextlib.contextmanager
+def tmpfs(mount: Path, size: str = "4m") -> Iterator[Path]:
+    """A small tmpfs at ``mount`` (skipped where it cannot be mounted, except under CI=true)."""
     mount.mkdir()
-    argv = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)]
+    argv = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         reason = f"cannot mount a small tmpfs here: {done.stderr.strip() or done.returncode}"
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: the full-disk test must run)")
+            pytest.fail(f"{reason} (CI=true: the full-disk tests must run)")
         pytest.skip(reason)
     try:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    with tmpfs(tmp_path / "small") as mount:
+        yield mount
 
 
 def fill_up(folder: Path, leave: int) -> Path:
@@ -190,4 +197,30 @@ def test_a_full_disk_makes_note_exit_75_and_keeps_everything_stored(small_disk: 
     code, out, err = finish(deskterm(url, "db", "check"))
     assert code == 0 and "integrity: ok" in out, out + err
     code, out, err = finish(deskterm(url, "note", "kept0@example.com", "called back"))
+    assert code == 0, err
+
+
+def test_a_full_disk_under_postgresql_makes_note_exit_75(pg_cluster) -> None:
+    """The desk's tables live in a tablespace on a small tmpfs; the server's own files
+    do not, so the server stays up and answers "disk full" (SQLSTATE 53100)."""
+    with tmpfs(pg_cluster.root / "small") as small_disk:
+        shutil.chown(small_disk, "postgres", "postgres")
+        _full_tablespace(pg_cluster, small_disk)
+
+
+def _full_tablespace(pg_cluster, small_disk: Path) -> None:
+    pg_cluster.psql(f"CREATE TABLESPACE small LOCATION '{small_disk}'")
+    url = f"{pg_cluster.url}?options=-cdefault_tablespace%3Dsmall"
+    seed(url)
+    before = export(url)
+    filler = fill_up(small_disk, leave=0)
+    words = os.urandom(9000).hex()  # 18,000 characters that do not compress
+    code, out, err = finish(deskterm(url, "note", "kept0@example.com", words))
+    assert (code, out) == (75, ""), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("deskterm: the disk holding the database is full"), err
+
+    filler.unlink()
+    assert export(url) == before
+    code, out, err = finish(deskterm(url, "note", "kept0@example.com", words))
     assert code == 0, err
