@@ -23,6 +23,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from deskterm.clock import to_epoch
 from deskterm.errors import InvalidInput
 from deskterm.services import validate as v
+from deskterm.services.bulk_mail import COLUMNS as MESSAGE_COLUMNS
+from deskterm.services.bulk_mail import NewMessage, mail_summary, message_rows
 from deskterm.services.summary import ACTIVITY_KINDS, BAD_MOOD, NOTES_CHARS, NOTES_KINDS
 from deskterm.storage.engine import writer
 from deskterm.storage.faults import storage_error
@@ -69,6 +71,7 @@ class NewPerson:
     created_at: datetime | None = None
     created_by: str | None = None
     owner: str | None = None
+    messages: list[NewMessage] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -143,6 +146,7 @@ def _insert_chunk(
     ids = _allocate_ids(conn, len(chunk))
     to_db = _time_adapter(conn)
     people, entries, follow_ups, moods, changes = [], [], [], [], []
+    messages: list[tuple[int, list[NewMessage]]] = []
     for pid, person in zip(ids, chunk, strict=True):
         if derive:
             person.entries = person.entries + _derived_entries(person, agent)
@@ -195,6 +199,8 @@ def _insert_chunk(
             for m in person.moods
         ]
         changes.append((pid, "upsert", to_db(now)))
+        if person.messages:
+            messages.append((pid, person.messages))
     _raw_insert(
         conn,
         "person",
@@ -232,6 +238,7 @@ def _insert_chunk(
     )
     _raw_insert(conn, "mood", ("person_id", "level", "note", "agent", "at"), moods)
     _raw_insert(conn, "change", ("person_id", "op", "at"), changes)
+    _raw_insert(conn, "message", MESSAGE_COLUMNS, message_rows(messages, agent, to_db))
     result.people += len(people)
     result.entries += len(entries)
     result.follow_ups += len(follow_ups)
@@ -312,6 +319,8 @@ _SUMMARY = (
     "s_last_activity",
     "s_notes",
     "s_unconfirmed",
+    "s_waiting_since",
+    "s_subjects",
 )
 
 
@@ -362,8 +371,11 @@ def _derived_entries(person: NewPerson, agent: str) -> list[NewEntry]:
 def summary_of(person: NewPerson) -> dict[str, Any]:
     """The ``s_*`` summary columns for a person about to be inserted."""
     if not person.moods and not person.follow_ups and len(person.entries) <= 2:
-        return _summary_of_entries(person.entries)
-    return _summary_general(person)
+        out = _summary_of_entries(person.entries)
+    else:
+        out = _summary_general(person)
+    out.update(mail_summary(person.messages, out["s_last_contact"]))
+    return out
 
 
 def _summary_general(person: NewPerson) -> dict[str, Any]:

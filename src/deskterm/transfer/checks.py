@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from deskterm.models import ENTRY_KINDS
+from deskterm.models import DIRECTIONS, ENTRY_KINDS, MESSAGE_STATUSES
 from deskterm.services import validate as v
 from deskterm.services.bulk import NewEntry, NewFollowUp, NewMood, NewPerson
+from deskterm.services.bulk_mail import NewMessage
 from deskterm.services.views import PROFILE_FIELDS
 from deskterm.transfer.common import Row, clean_fields
 
-HISTORY = ("entries", "follow_ups", "moods", "mood")
+HISTORY = ("entries", "follow_ups", "moods", "mood", "messages")
 KNOWN_KEYS = frozenset(
     (*PROFILE_FIELDS, *HISTORY, "id", "notes", "created_at", "created_by", "owner")
 )
@@ -98,6 +99,7 @@ def person_from(
     else:
         entries = [NewEntry(now, "created", f"imported from {origin}", agent=agent)]
         entries += _derived(moods, follow_ups, now)
+    messages = _messages(check, obj.get("messages"))
     notes = check.text(obj.get("notes"), "notes").strip()
     if notes:
         entries.append(NewEntry(now, "note", notes, agent=agent))
@@ -112,6 +114,7 @@ def person_from(
         created_at=created_at or now,
         created_by=created_by or agent,
         owner=owner,
+        messages=messages,
     )
     row.email = profile.get("email")  # type: ignore[assignment]
 
@@ -171,10 +174,61 @@ def _entries(check: _Checker, value: Any) -> list[NewEntry]:
         if data is not None and not isinstance(data, dict):
             check.problems.append(f"{where}.data: expected an object, got {_show(data)}")
             data = None
+        if data and "message" in data:  # a message id of the exporting desk means nothing here
+            data = {k: value for k, value in data.items() if k != "message"}
         if len(text) > v.MAX_TEXT:
             check.problems.append(f"{where}.text: too long ({len(text)} characters)")
         if at and kind in ENTRY_KINDS:
             out.append(NewEntry(at, kind, text, channel, who, data or None))
+    return out
+
+
+def _messages(check: _Checker, value: Any) -> list[NewMessage]:
+    out = []
+    seen: set[str] = set()
+    for where, item in check.items(value, "messages"):
+        mid = check.text(item.get("message_id"), f"{where}.message_id").strip()
+        if not mid:
+            check.problems.append(f"{where}.message_id: missing")
+        elif mid in seen:
+            check.problems.append(f"{where}.message_id: {mid!r} appears twice")
+        seen.add(mid)
+        direction = item.get("direction")
+        if direction not in DIRECTIONS:
+            check.problems.append(
+                f'{where}.direction: expected "in" or "out", got {_show(direction)}'
+            )
+        status = item.get("status", "received" if direction == "in" else "sent")
+        if status not in MESSAGE_STATUSES or status == "sending":
+            allowed = ", ".join(s for s in MESSAGE_STATUSES if s != "sending")
+            check.problems.append(f"{where}.status: expected one of {allowed}, got {_show(status)}")
+        at = check.time(item.get("at"), f"{where}.at")
+        attachments = []
+        for spot, a in check.items(item.get("attachments"), f"{where}.attachments"):
+            size = a.get("size", 0)
+            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                check.problems.append(f"{spot}.size: expected a number of bytes, got {_show(size)}")
+                size = 0
+            name = check.text(a.get("name"), f"{spot}.name")
+            kind = check.text(a.get("type"), f"{spot}.type")
+            attachments.append({"name": name, "type": kind, "size": size})
+        fields = {
+            k: check.text(item.get(k), f"{where}.{k}") for k in ("from", "to", "subject", "text")
+        }
+        if at and mid and direction in DIRECTIONS:
+            out.append(
+                NewMessage(
+                    message_id=mid,
+                    direction=direction,
+                    at=at,
+                    subject=fields["subject"],
+                    text=fields["text"],
+                    from_addr=fields["from"],
+                    to=fields["to"],
+                    status=status if isinstance(status, str) else "received",
+                    attachments=attachments,
+                )
+            )
     return out
 
 

@@ -21,11 +21,11 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Engine, select
 
-from deskterm.models import Entry, FollowUp, Mood, Person
+from deskterm.models import Entry, FollowUp, Message, Mood, Person
 from deskterm.services.validate import decode_tags
 
 CHUNK = 1000
-P, E, F, M = (model.__table__ for model in (Person, Entry, FollowUp, Mood))  # type: ignore[attr-defined]
+P, E, F, M, MSG = (model.__table__ for model in (Person, Entry, FollowUp, Mood, Message))  # type: ignore[attr-defined]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -58,10 +58,12 @@ def export_lines(
             entries = _grouped(conn, E, low, high, (E.c.at, E.c.id))
             follow_ups = _grouped(conn, F, low, high, (F.c.due_at, F.c.id))
             moods = _grouped(conn, M, low, high, (M.c.at, M.c.id))
+            messages = _grouped(conn, MSG, low, high, (MSG.c.at, MSG.c.id))
             for p in people:
                 obj = person_object(
                     p, entries.get(p.id, []), follow_ups.get(p.id, []), moods.get(p.id, [])
                 )
+                obj["messages"] = [message_object(m) for m in messages.get(p.id, [])]
                 if obj["mood"] is not None:
                     obj["mood"]["label"] = mood_label(obj["mood"]["level"])
                 yield json.dumps(obj, ensure_ascii=False) + "\n"
@@ -120,6 +122,25 @@ def person_object(p: Any, entries: list, follow_ups: list, moods: list) -> dict[
     }
 
 
+def message_object(m: Any) -> dict[str, Any]:
+    """The export object of one message (its raw bytes stay behind)."""
+    try:
+        attachments = json.loads(m.attachments or "[]")
+    except ValueError:
+        attachments = []
+    return {
+        "message_id": m.message_id,
+        "direction": m.direction,
+        "at": iso(m.at),
+        "from": m.from_addr,
+        "to": m.to_addrs,
+        "subject": m.subject,
+        "text": m.text,
+        "attachments": attachments,
+        "status": "queued" if m.status == "sending" else m.status,
+    }
+
+
 def _mood(m: Any, *, label: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"level": m.level}
     if label:
@@ -133,9 +154,13 @@ def _entry(e: Any) -> dict[str, Any]:
     out["channel"] = e.channel
     if e.data:
         try:
-            out["data"] = json.loads(e.data)
+            data = json.loads(e.data)
         except ValueError:
-            out["data"] = {"raw": e.data}
+            data = {"raw": e.data}
+        if isinstance(data, dict) and "message" in data:  # a row id, meaningless elsewhere
+            data = {k: v for k, v in data.items() if k != "message"}
+        if data:
+            out["data"] = data
     return out
 
 
