@@ -162,3 +162,32 @@ def test_a_terminated_session_is_unavailable_and_a_missing_table_is_not(pg_clust
         assert isinstance(storage_error(err.value), Unavailable)
     finally:
         engine.dispose()
+
+
+def test_a_script_that_retries_after_75_with_its_write_id_stores_the_note_once(
+    capsys, config, pg_cluster, tcp_proxy
+) -> None:
+    """The ambiguous commit seen by a script: exit 75 though stored; the retry with the
+    same --write-id answers 0 and stores nothing more."""
+    add_jim(pg_cluster.url)
+    proxy = tcp_proxy(pg_cluster.port)
+    via_proxy = pg_cluster.url_at(proxy.port)
+    argv = ("note", "--write-id", "mta-<4711@mail.example>", "jim@example.com", NOTE)
+    proxy.cut_after_commit()
+    code, out, err = deskterm(capsys, config, via_proxy, *argv)
+    assert (code, out) == (75, ""), err
+    assert_one_line(err, "unreachable")
+    assert proxy.commits_cut == 1 and notes(pg_cluster.url) == [NOTE]  # stored, never told
+    code, out, err = deskterm(capsys, config, via_proxy, *argv)
+    assert (code, out, err) == (0, "note added for Jim Hopper\n", "")
+    assert notes(pg_cluster.url) == [NOTE]
+
+
+def test_a_write_id_must_be_printable_text(capsys, config, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    add_jim(url)
+    code, _out, err = deskterm(
+        capsys, config, url, "note", "--write-id", "a\nb", "jim@example.com", NOTE
+    )
+    assert code == 2 and "--write-id" in err
+    assert notes(url) == []

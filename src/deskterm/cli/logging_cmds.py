@@ -13,6 +13,24 @@ PERSON_HELP = "an email, an id, or a name that matches exactly one person"
 
 def _person(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("person", metavar="PERSON", help=PERSON_HELP)
+    parser.add_argument(
+        "--write-id",
+        metavar="ID",
+        help="an id unique to this write (a UUID, a mail's Message-ID): run again with the "
+        "same id after exit 75 and it is stored once, never twice",
+    )
+
+
+def _write_id(ctx: Context) -> str | None:
+    """The script's id for this write, checked: one line of printable text, 1-200 chars."""
+    from deskterm.errors import InvalidInput
+
+    raw = ctx.args.write_id
+    if raw is None:
+        return None
+    if not raw.strip() or len(raw) > 200 or not raw.isprintable():
+        raise InvalidInput("--write-id: give 1 to 200 printable characters, e.g. a UUID")
+    return raw
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,6 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def follow_up(ctx: Context) -> int:
     from deskterm.due import describe_due, parse_due
 
+    write_id = _write_id(ctx)  # checked before anything is looked up
     settings, desk = ctx.settings(), ctx.desk()
     person = desk.find_person(ctx.args.person)
     now = desk.clock()
@@ -95,7 +114,7 @@ def follow_up(ctx: Context) -> int:
         default_hour=settings.follow_up.default_hour,
         allow_past=settings.follow_up.allow_past,
     )
-    desk.log_follow_up(person.id, parsed.due, parsed.note)
+    desk.log_follow_up(person.id, parsed.due, parsed.note, write_id=write_id)
     when = describe_due(parsed.due, now=now, tz=settings.agent.tz)
     about = f": {parsed.note}" if parsed.note else ""
     say(f"follow-up for {person.name} {when}{about}")
@@ -103,10 +122,11 @@ def follow_up(ctx: Context) -> int:
 
 
 def mood(ctx: Context) -> int:
+    write_id = _write_id(ctx)  # checked before anything is looked up
     settings, desk = ctx.settings(), ctx.desk()
     person = desk.find_person(ctx.args.person)
     text = " ".join(ctx.args.note)
-    desk.log_mood(person.id, ctx.args.level, text)
+    desk.log_mood(person.id, ctx.args.level, text, write_id=write_id)
     level = int(ctx.args.level)
     about = f" — {text.strip()}" if text.strip() else ""
     say(f"mood for {person.name}: {level} ({settings.mood_label(level)}){about}")
@@ -114,26 +134,31 @@ def mood(ctx: Context) -> int:
 
 
 def note(ctx: Context) -> int:
+    write_id = _write_id(ctx)  # checked before anything is looked up
     desk = ctx.desk()
     person = desk.find_person(ctx.args.person)
-    desk.log_note(person.id, " ".join(ctx.args.text))
+    desk.log_note(person.id, " ".join(ctx.args.text), write_id=write_id)
     say(f"note added for {person.name}")
     return 0
 
 
 def contact(ctx: Context) -> int:
+    write_id = _write_id(ctx)  # checked before anything is looked up
     desk = ctx.desk()
     person = desk.find_person(ctx.args.person)
-    desk.log_contact(person.id, ctx.args.channel, " ".join(ctx.args.text))
+    text = " ".join(ctx.args.text)
+    desk.log_contact(person.id, ctx.args.channel, text, write_id=write_id)
     say(f"contact ({ctx.args.channel.strip()}) logged for {person.name}")
     return 0
 
 
 def done(ctx: Context) -> int:
+    write_id = _write_id(ctx)  # checked before anything is looked up
     desk = ctx.desk()
     person = desk.find_person(ctx.args.person)
-    finished = desk.complete_follow_up(person.id, " ".join(ctx.args.outcome))
+    outcome = " ".join(ctx.args.outcome)
+    finished = desk.complete_follow_up(person.id, outcome, write_id=write_id)
     what = f" “{finished.note}”" if finished.note else ""
-    outcome = f": {finished.outcome}" if finished.outcome else ""
-    say(f"follow-up{what} for {person.name} done{outcome}")
+    result = f": {finished.outcome}" if finished.outcome else ""
+    say(f"follow-up{what} for {person.name} done{result}")
     return 0
