@@ -18,7 +18,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 
 FIRST_RETRY = 1.0
-MAX_RETRY = 30.0
+MAX_RETRY = 10.0
 
 
 class Transition(Enum):
