@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import re
+import select
+import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -152,15 +154,12 @@ class Folder:
             end = time.monotonic() + seconds
             news = False
             while not news and not stop() and time.monotonic() < end:
-                sock.settimeout(1.0)
-                try:
-                    line = conn.readline()
-                except TimeoutError:
+                if not _readable(sock, 1.0):
                     continue
+                line = conn.readline()
                 if not line:
                     raise FetchError(f"{self.address}: the server closed the connection")
                 news = b"EXISTS" in line or b"RECENT" in line
-            sock.settimeout(TIMEOUT)
             conn.send(b"DONE\r\n")
             while True:
                 line = conn.readline()
@@ -180,6 +179,14 @@ class Folder:
             text = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
             raise FetchError(f"{self.address}: {typ} {text}".strip())
         return typ, data
+
+
+def _readable(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server has said something (waits up to ``seconds``)."""
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    ready, _, _ = select.select([sock], [], [], seconds)
+    return bool(ready)
 
 
 def _quoted(folder: str) -> str:

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from deskterm.errors import InvalidInput, NotFound
+from deskterm.errors import InvalidInput, NotFound, StorageError
 from deskterm.mail.maildir import check_maildir, new_messages
 from deskterm.mail.parse import NotMail, ParsedMail, parse
 from deskterm.models import Message, MessageRaw, Person
 from deskterm.services import validate as v
 from deskterm.services.mail_views import MessageView, Received, preview_of, view_of
+from deskterm.storage.faults import storage_error
 
 if TYPE_CHECKING:
     from deskterm.services.mail import Mail
@@ -48,12 +49,15 @@ def receive(mail: Mail, raw: bytes) -> Received:
                 )
                 desk._finish(session, person)
             return Received(view_of(message, preview_of(message.fresh)), False, created)
-    except IntegrityError:  # another receiver stored the same message a moment ago
+    except IntegrityError as exc:  # another receiver stored the same message a moment ago
         with Session(desk.engine) as session:
             known = _stored(session, parsed.message_id)
-        if known is None:
-            raise
+        if known is None:  # refused for another reason: not stored, say so
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise StorageError(f"the message was not stored: {reason}") from None
         return Received(known, duplicate=True, new_person=False)
+    except DBAPIError as exc:  # refused by the database (a trigger, a full disk): not stored
+        raise storage_error(exc, "the message was not stored") from None
 
 
 def _stored(session: Session, message_id: str) -> MessageView | None:
