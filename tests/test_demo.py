@@ -221,11 +221,13 @@ def test_populate_stores_everyone_with_their_history(db_url):
         with engine.connect() as conn:
             count = {
                 t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
-                for t in ("person", "entry", "mood", "follow_up")
+                for t in ("person", "entry", "mood", "follow_up", "message", "message_raw")
             }
+        assert count["message"] == count["message_raw"] == 5  # Margo and four quiet people
+        del count["message"], count["message_raw"]
         assert count == {
             "person": 43,
-            "entry": sum(timeline_size(p) for p in expected),
+            "entry": sum(timeline_size(p) for p in expected) + 5,  # a "message" entry each
             "mood": sum(len(p.moods) for p in expected),
             "follow_up": sum(len(p.follow_ups) for p in expected),
         }
@@ -254,7 +256,10 @@ def test_the_queue_has_every_kind_of_person(sqlite_url):
     assert counts["rest"] > 150
     reasons = [queue.reason(i) for i in range(len(queue)) if queue.category(i) == "at_risk"]
     assert any("quiet" in r for r in reasons) and any("no follow-up" in r for r in reasons)
-    assert queue.category(queue.position_of(2)) == "overdue"  # Margo
+    assert counts["waiting"] == 3  # two people wrote, one sent HTML; the autoreply waits not
+    waiting = [queue.reason(i) for i in range(len(queue)) if queue.category(i) == "waiting"]
+    assert waiting[0] == "wrote 1d ago · waiting" and waiting[-1] == "wrote 18m ago · waiting"
+    assert queue.category(queue.position_of(2)) == "overdue"  # Margo (her mail waits too)
     assert queue.category(queue.position_of(3)) == "bad_mood"  # Alecia
 
 

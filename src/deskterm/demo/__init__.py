@@ -1,5 +1,7 @@
 """Deterministic demo data: Jim, Margo, Alecia and as many made-up people as wanted.
 
+A few of them wrote in by mail (``demo.mail``): Margo 20 minutes ago, still waiting.
+
 ``generate_people`` makes people with profiles in many scripts and short, varied
 histories (no fake-data library; seeded, no global state). ``populate`` inserts the
 essay people and a few hundred others in one transaction; ``demo_database`` does so
@@ -17,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from deskterm.demo.essays import essay_people
+from deskterm.demo.mail import add_mail
 from deskterm.demo.people import DEFAULT_AGENTS, generate_people
 from deskterm.demo.words import OUR_COMPANY
 
@@ -52,6 +55,7 @@ def populate(
     when = _now(now)
     people = chain(essay_people(when), generate_people(count, seed=seed, now=when))
     result = bulk_insert(engine, people, agent=DEFAULT_AGENTS[0], now=when, on_progress=on_progress)
+    add_mail(engine, when, DEFAULT_AGENTS[0])
     return result.people
 
 
