@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / ".data"
-VERSION = 1  # bump when the data written below changes: cached databases are rebuilt
+VERSION = 2  # bump when the data written below changes: cached databases are rebuilt
 CONFIG = '[agent]\nname = "bench"\ntimezone = "Europe/Berlin"\n'
 DAY = 86_400
 
@@ -76,6 +76,7 @@ def database(n: int, docs: list[Any], log: Any = print) -> Path:
 
     from deskterm.services.bulk import bulk_insert
     from deskterm.storage import open_engine
+    from deskterm.transfer import importer
 
     DATA.mkdir(parents=True, exist_ok=True)
     part = path.with_suffix(".part")
@@ -86,11 +87,15 @@ def database(n: int, docs: list[Any], log: Any = print) -> Path:
     engine = open_engine(f"sqlite:///{part}")
     try:
         bulk_insert(engine, _people(docs), agent="bench", now=datetime(2026, 12, 1, tzinfo=UTC))
+        importer.refresh_search_index(engine, "bench")  # as ``deskterm import`` leaves it
         with engine.connect() as conn:  # fold the WAL back in: one self-contained file
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
     part.rename(path)
+    index = part.with_name(part.name + ".search")
+    if index.exists():
+        index.rename(path.with_name(path.name + ".search"))
     log(f"  filled {n:,} people in {time.perf_counter() - t0:.0f} s")
     return path
 

@@ -22,10 +22,20 @@ emails, phones, companies, tags, notes). The columns:
   1 at a million, after one discarded warm-up start that compiles the bytecode);
 - **app RSS** — resident memory of that desk process holding the queue and the index
   (its peak in brackets);
+- **import SQLite / PG** — people per second of ``deskterm import`` of these people as
+  the 6-column CSV into a fresh database, as a whole process (parse, check, insert,
+  and the saved search index brought up to date) (``bench_import``);
+- **deskterm search − --version** — a ``deskterm search`` process on that database
+  (the saved index opened from its file) minus a ``deskterm --version`` process, the
+  median of 5 (the whole search process in brackets);
 - **fzf** — ``fzf --filter QUERY < corpus`` as a whole process for the same queries on
   the same people (one line each: name, email, company, phone, tags, what matters,
   notes): the median over queries of each query's median (3 runs, 1 at a million), and
   that divided by our p50. "fzf not installed" when it is not on PATH.
+
+A second table (``bench_quality``): per class of query (exact, prefix, one edit, two
+edits, abbreviation, transliteration, nickname, no match), the share whose person is
+in the top 10, for deskterm and ``fzf --filter`` on the same people in the same run.
 """
 
 from __future__ import annotations
@@ -45,6 +55,8 @@ from pathlib import Path
 from typing import Any
 
 import app_start
+import bench_import
+import bench_quality
 import bench_queue
 from bench_search import QUERIES, make_corpus, measure
 
@@ -59,6 +71,8 @@ HEADER = (
     "start → queue",
     "→ search",
     "app RSS (peak)",
+    "import SQLite / PG",
+    "deskterm search − --version",
     "fzf p50 (× our p50)",
 )
 Log = Callable[[str], None]
@@ -103,9 +117,12 @@ def measure_size(
     app: bool = True,
     repeat: int = 5,
     starts: int | None = None,
+    quality: int = 0,
+    imports: bool = True,
     log: Log = _log,
 ) -> dict[str, Any]:
-    """Every number of one row (seconds, MB, ms as named); ``starts`` of the desk."""
+    """Every number of one row (seconds, MB, ms as named); ``starts`` of the desk;
+    ``quality`` queries per class for the search-quality table (0: none)."""
     big = n > 100_000
     starts = (1 if big else 3) if starts is None else starts
     t0 = time.perf_counter()
@@ -123,8 +140,15 @@ def measure_size(
                 _warm.append(n)
             runs = [app_start.start(db) for _ in range(starts)]
             r["app"] = {k: statistics.median(s[k] for s in runs) for k in runs[0]}
+            log("  deskterm search processes…")
+            r["cli"] = bench_import.search_cost(db, ("margo fairweather", "mrg frwthr", "qzxvw"))
         except Exception as exc:  # shown in the table, never a silent gap
             r["app_error"] = f"failed: {exc}"
+    if imports:
+        r["import"] = _imports(docs, log)
+    if quality:
+        log(f"  search quality ({quality} queries a class)…")
+        r["quality"] = bench_quality.measure(n, quality, fzf=fzf, log=log)
     if fzf and shutil.which("fzf"):
         log("  fzf on the same people…")
         with tempfile.TemporaryDirectory(prefix="deskterm-bench-") as tmp:
@@ -134,6 +158,26 @@ def measure_size(
     elif fzf:
         r["fzf_error"] = "fzf not installed"
     return r
+
+
+def _imports(docs: list[Any], log: Log) -> dict[str, str]:
+    """People per second of ``deskterm import`` into SQLite and PostgreSQL (or why not)."""
+    out: dict[str, str] = {}
+    log("  importing into SQLite…")
+    try:
+        out["sqlite"] = f"{bench_import.import_rate(docs):,.0f}/s"
+    except Exception as exc:
+        out["sqlite"] = f"failed: {exc}"
+    with bench_import.postgres_url() as url:
+        if url is None:
+            out["pg"] = "no PostgreSQL"
+        else:
+            log("  importing into PostgreSQL…")
+            try:
+                out["pg"] = f"{bench_import.import_rate(docs, url):,.0f}/s"
+            except Exception as exc:
+                out["pg"] = f"failed: {exc}"
+    return out
 
 
 def _ms(seconds: float) -> str:
@@ -158,6 +202,10 @@ def cells(r: dict[str, Any]) -> list[str]:
         row.append(f"{a['rss_mb']:.0f} MB ({a['peak_mb']:.0f})")
     else:
         row += [r.get("app_error", "not measured")] * 3
+    i = r.get("import")
+    row.append(f"{i['sqlite']} / {i['pg']}" if i else "not measured")
+    c = r.get("cli")
+    row.append(f"{_ms(c['extra_s'])} ({_ms(c['search_s'])})" if c else "not measured")
     if "fzf" in r:
         p50 = statistics.median(r["fzf"].values())
         row.append(f"{_ms(p50)} (×{p50 * 1e3 / s['p50_ms']:.0f})")
@@ -205,14 +253,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-fzf", action="store_true", help="leave out the fzf column")
     parser.add_argument("--no-app", action="store_true", help="leave out the desk start-up")
     parser.add_argument("-v", "--verbose", action="store_true", help="every query's time")
+    parser.add_argument(
+        "--quality", type=int, default=None, metavar="N",
+        help="queries per class for the search-quality table (default 100 up to 10k "
+        "people, 40 above: fzf reads everyone for each query; 0 leaves it out)",
+    )  # fmt: skip
+    parser.add_argument("--no-import", action="store_true", help="leave out the import rates")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     header = machine()
     results = []
     for n in args.sizes:
-        results.append(measure_size(n, fzf=not args.no_fzf, app=not args.no_app))
+        per_class = args.quality if args.quality is not None else (100 if n <= 10_000 else 40)
+        results.append(
+            measure_size(
+                n, fzf=not args.no_fzf, app=not args.no_app, quality=per_class,
+                imports=not args.no_import,
+            )
+        )  # fmt: skip
     print(f"{header}; took {(time.perf_counter() - started) / 60:.0f} min\n")
     print(table(results))
+    quality = [r["quality"] for r in results if "quality" in r]
+    if quality:
+        print("\nSearch quality: share of queries whose person is in the top 10\n")
+        print(bench_quality.table(quality))
     if args.verbose:
         for r in results:
             print(per_query(r))

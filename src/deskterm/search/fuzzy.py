@@ -1,8 +1,9 @@
 """Typo tolerance: which vocabulary words are within a few edits of a query word.
 
 Only words of the NAME, OTHER and ROMAN groups that are letters only (3+ long, not
-CJK ...) take part. For a query word of length L with budget k (1 for 4-5 letters, 2
-for 6+, as Lucene's ``AUTO`` fuzziness)
+CJK ...) take part. For a query word of length L with budget k (1 for 4 letters, 2 for 5+;
+two edits only against 6+ letters of a word, as Lucene's ``AUTO`` fuzziness, so
+"gscia" finds "garcia" but "hnnaa" not "hanna")
 the candidates are the distinct P-letter *prefixes* of those words, P in [L-k, L+k],
 so "fiarwe" (half of "fairweather", with a slip) matches. Distance is optimal string
 alignment (a transposition is one edit), computed by rapidfuzz on the few candidates
@@ -27,6 +28,7 @@ from .segment import NAME, OTHER, ROMAN, Segment
 
 __all__ = ["budget", "fuzzy_ranges"]
 
+TWO_EDITS_FROM = 6  # two edits only against 6+ letters of a word (Lucene's AUTO)
 _MAX_PREFIX = 12  # prefix tables for P <= this; longer words compare whole
 _WIDTH = 24  # other words are kept as fixed-width code points, cut here
 _CODE_BITS = np.array(
@@ -53,7 +55,7 @@ def budget(word: str) -> int:
     """Edits allowed for ``word`` (0: no fuzzy matching at all)."""
     if not 4 <= len(word) <= 32 or not word.isalpha() or is_dense(word):
         return 0
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) <= 4 else 2
 
 
 def _mask(points: np.ndarray) -> np.ndarray:
@@ -141,6 +143,8 @@ def fuzzy_ranges(seg: Segment, word: str, k: int) -> tuple[np.ndarray, np.ndarra
             ok = dist <= k
             if p == size and not whole:
                 ok &= dist > 0  # the word itself: that is prefix matching, done elsewhere
+            if p < TWO_EDITS_FROM:
+                ok &= dist <= 1
             hit = near[ok]
             if len(hit):
                 los.append(part.lo[hit])

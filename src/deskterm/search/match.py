@@ -11,7 +11,9 @@ name (bob → Robert); two edits (words of 6+ letters); and last an fzf-style in
 subsequence of a word starting with the same letter (``frwthr`` → Fairweather; a
 tight one above a scattered one). Classes go from 1 (weakest) to 18; see ``index``
 for how they rank people. Classes are applied weakest first, so a later assignment
-is always an upgrade.
+is always an upgrade. A match of another spelling carries the ``ALT`` flag (128):
+a person whose name, in another script, is all the agent typed ranks above people
+who merely share one word of it.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from .roman import nickname_forms, skeleton
 from .segment import NAME, OTHER, ROMAN, SKEL, TEXT, Segment, find_all
 from .subseq import subsequence_ids
 
-__all__ = ["EXACT", "FUZZY", "NICK", "START", "SUB", "SUBSEQ", "phone_classes", "word_classes"]
+__all__ = [
+    "ALT", "EXACT", "FUZZY", "NICK", "START", "SUB", "SUBSEQ", "phone_classes", "word_classes",
+]  # fmt: skip
 
+ALT = 128  # flag on a class: matched another spelling of the name (ROMAN or SKEL)
 SUBSEQ = {OTHER: 1, ROMAN: 1, NAME: 2}
 SUBSEQ_TIGHT = 3  # in the name
 FUZZY = {2: {ROMAN: 4, OTHER: 4, NAME: 5}, 1: {ROMAN: 5, OTHER: 8, NAME: 9}}
@@ -64,6 +69,7 @@ def _postings(seg: Segment, group: int, lo: int, hi: int) -> np.ndarray:
 def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: int) -> None:
     """Subsequences, two edits, romanized spellings, skeletons and nicknames."""
     letters = word.isalpha() and not is_dense(word)
+    bare = ""
     if letters:
         ids, tight = subsequence_ids(seg, word)
         if len(ids):
@@ -75,10 +81,11 @@ def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: in
     if k:
         lo, hi, dist = fuzzy_ranges(seg, word, k)
         two = dist == 2
-        for g in (ROMAN, OTHER, NAME):
+        _scatter(cls, _ranges(seg, ROMAN, lo[two], hi[two]), FUZZY[2][ROMAN] | ALT)
+        for g in (OTHER, NAME):
             _scatter(cls, _ranges(seg, g, lo[two], hi[two]), FUZZY[2][g])
         fuzzy = lo[~two], hi[~two]
-        _scatter(cls, _ranges(seg, ROMAN, *fuzzy), FUZZY[1][ROMAN])
+        _scatter(cls, _ranges(seg, ROMAN, *fuzzy), FUZZY[1][ROMAN] | ALT)
     if letters:
         for form in nickname_forms(word):
             exact = seg.exact_id(form)
@@ -87,16 +94,17 @@ def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: in
         bare = skeleton(word) if seg.off[SKEL][-1] else ""
         if bare:
             for lo_, hi_ in seg.prefix_ranges(bare) if len(bare) >= 2 else ():
-                _scatter(cls, _postings(seg, SKEL, lo_, hi_), START[SKEL])
-            exact = seg.exact_id(bare)
-            if exact >= 0:
-                _scatter(cls, _postings(seg, SKEL, exact, exact + 1), EXACT[SKEL])
+                _scatter(cls, _postings(seg, SKEL, lo_, hi_), START[SKEL] | ALT)
     ranges = [] if short else seg.prefix_ranges(word)
     for lo_, hi_ in ranges:
-        _scatter(cls, _postings(seg, ROMAN, lo_, hi_), START[ROMAN])
+        _scatter(cls, _postings(seg, ROMAN, lo_, hi_), START[ROMAN] | ALT)
+    if bare:
+        exact = seg.exact_id(bare)
+        if exact >= 0:
+            _scatter(cls, _postings(seg, SKEL, exact, exact + 1), EXACT[SKEL] | ALT)
     exact = seg.exact_id(word) if ranges else -1
     if exact >= 0:
-        _scatter(cls, _postings(seg, ROMAN, exact, exact + 1), EXACT[ROMAN])
+        _scatter(cls, _postings(seg, ROMAN, exact, exact + 1), EXACT[ROMAN] | ALT)
     if fuzzy is not None:
         for g in (OTHER, NAME):
             _scatter(cls, _ranges(seg, g, *fuzzy), FUZZY[1][g])

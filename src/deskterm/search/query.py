@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .match import phone_classes, word_classes
+from .match import ALT, phone_classes, word_classes
 from .model import SearchCancelled
 from .normalize import digits, normalize, tokens
 from .segment import Segment
@@ -20,6 +20,7 @@ MAX_QUERY = 512  # characters of a query that are looked at
 MAX_TERMS = 12  # words beyond this are ignored (they would only slow the search)
 MAX_WORD = 64  # longer words are cut (they still match by prefix)
 TIER = 256  # score bonus for a name starting with the query (twice for an exact name)
+ALT_BONUS = 64  # every word matched the name in another script (above any word sum)
 _NUMBER = re.compile(r"(?<!\w)\d[\d \-().+/]*\d(?!\w)")
 
 
@@ -59,6 +60,8 @@ def parse(text: str) -> Query:
 
 def _term_classes(seg: Segment, term: Term) -> np.ndarray:
     cls = word_classes(seg, term.words[0])
+    if len(term.words) > 1 or term.number:
+        cls &= ~np.uint8(ALT)  # only plain words count for the other-spelling bonus
     for word in term.words[1:]:
         np.minimum(cls, word_classes(seg, word), out=cls)
     if term.number:
@@ -75,19 +78,25 @@ def score_segment(
     """(slots matching every term, their scores), slots ascending."""
     score: np.ndarray | None = None
     ok: np.ndarray = alive
+    alt: np.ndarray | None = None
     for term in query.terms:
         if cancelled is not None and cancelled():
             raise SearchCancelled(query.name_key)
         cls = _term_classes(seg, term)
         ok = ok & (cls > 0)
+        flagged = cls >= ALT
+        alt = flagged if alt is None else alt & flagged
+        cls &= ~np.uint8(ALT)
         if score is None:
             score = cls.astype(np.uint16)
         else:
             score += cls
         if not ok.any():
             return np.zeros(0, np.int64), np.zeros(0, np.uint16)
-    if score is None:
+    if score is None or alt is None:
         return np.zeros(0, np.int64), np.zeros(0, np.uint16)
+    if len(query.terms) > 1:  # one word is no evidence of a whole name
+        score += alt.astype(np.uint16) * ALT_BONUS
     slots = np.flatnonzero(ok)
     score = score[slots]
     names = seg.name_keys

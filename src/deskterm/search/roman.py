@@ -7,7 +7,7 @@
 - ``skeletons``: Arabic and Hebrew are written without most vowels, so their
   romanization is too ("محمد" → "mhmd"); what an agent types ("mohammed") is compared
   by its consonant skeleton (vowels, y and w dropped, doubled letters collapsed): both
-  sides become "mhmd". The Arabic article (ال) is also indexed without it.
+  sides become "mhmd". The Arabic article (ال) is also indexed without it and alone.
 - ``nickname_forms``: given names a query word may stand for (bob → robert, peggy →
   margaret, bill → william, and back), from the ``nicknames`` data package, loaded on
   first use.
@@ -31,7 +31,8 @@ __all__ = [
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u0300-\u036f]")
-_SKIP = str.maketrans("cq", "kk", "aeiouyw")
+_SKIP = str.maketrans("cqpz", "kkfs", "aeiouywv")  # vav is a vowel; p/f, z/s, c/q/k alike
+_DIGRAPH = re.compile("[kf]h")  # after the table: kh, ch → h; ph → f
 _DOUBLE = re.compile(r"(.)\1+")
 _ARTICLE = re.compile("(?<![^\\W\\d_])\u0627\u0644(?=\\w\\w)")  # ال before a word
 
@@ -42,8 +43,14 @@ def needs_roman(text: str) -> bool:
 
 
 def romanize(text: str) -> str:
-    """``text`` in Latin letters, words of CJK syllables split ("WangXiaoMing" → 3)."""
-    return _CAMEL.sub(" ", anyascii(text))
+    """``text`` in Latin letters, words of CJK syllables split ("WangXiaoMing" → 3).
+
+    A Russian ё is written e by the standard and yo by most people (Пётр: Petr, Pyotr):
+    both spellings are given."""
+    out = _CAMEL.sub(" ", anyascii(text))
+    if "ё" in text or "Ё" in text:
+        out += " " + _CAMEL.sub(" ", anyascii(text.replace("ё", "йо").replace("Ё", "Йо")))
+    return out
 
 
 def romanize_all(texts: Sequence[str]) -> list[str]:
@@ -52,8 +59,10 @@ def romanize_all(texts: Sequence[str]) -> list[str]:
 
 
 def skeleton(word: str) -> str:
-    """Consonants only, each run of one letter once: "mohammed" → "mhmd"."""
-    return _DOUBLE.sub(r"\1", word.translate(_SKIP))
+    """Consonants only, each run of one letter once: "mohammed" → "mhmd"; sounds
+    spelled several ways spelled one way ("rachel" and "rahel" → "rhl")."""
+    word = _DIGRAPH.sub(lambda m: "f" if m.group() == "fh" else "h", word.translate(_SKIP))
+    return _DOUBLE.sub(r"\1", word)
 
 
 def skeletons(texts: Sequence[str]) -> list[str]:
@@ -65,6 +74,8 @@ def skeletons(texts: Sequence[str]) -> list[str]:
             continue
         variants = [text, _ARTICLE.sub(" ", text)] if "\u0627\u0644" in text else [text]
         words = {skeleton(w) for v in variants for w in tokens(normalize(romanize(v)))}
+        if len(variants) > 1:
+            words.add("l")  # the article on its own: "al-ali" is typed as two words
         out.append(" ".join(w for w in words if w))
     return out
 
