@@ -177,7 +177,12 @@ def test_the_quick_summary_of_an_imported_row_is_the_general_one() -> None:
     import random
     from datetime import UTC, datetime, timedelta
 
-    from deskterm.services.bulk import NewEntry, NewPerson, _summary_general, summary_of
+    from deskterm.services.bulk import (
+        NewEntry,
+        NewPerson,
+        _summary_general,
+        _summary_of_entries,
+    )
 
     rng = random.Random(1)
     base = datetime(2026, 1, 1, tzinfo=UTC)
@@ -187,5 +192,4 @@ def test_the_quick_summary_of_an_imported_row_is_the_general_one() -> None:
             NewEntry(base + timedelta(hours=rng.randrange(3)), rng.choice(kinds), rng.choice("ab"))
             for _ in range(rng.randrange(3))
         ]
-        person = NewPerson({}, entries)
-        assert summary_of(person) == _summary_general(person)
+        assert _summary_of_entries(entries) == _summary_general(NewPerson({}, entries))
