@@ -35,3 +35,35 @@ def test_take_refuses_an_empty_agent_and_an_unknown_person(cli, desk, margo):
     unknown = cli("take", "nobody@example.org")
     assert unknown.code == 2 and "no person matches" in one_line_error(unknown)
     assert desk.get_person(margo.id).owner is None
+
+
+def test_done_with_a_check_back_or_a_reason(cli, desk, margo):
+    assert cli("follow-up", str(margo.id), "1h", "refund").code == 0
+    result = cli("done", str(margo.id), "refund sent", "--check-back", "3")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[1].startswith("check back due ")
+    (check,) = desk.detail(margo.id).open_follow_ups
+    assert check.note == "check back: refund" and check.check_back_of is not None
+    skipped = cli("done", str(margo.id), "she says all good", "--no-check-back", "confirmed")
+    assert skipped.code == 0, skipped.err
+    assert desk.detail(margo.id).open_follow_ups == ()
+    done = [e for e in desk.detail(margo.id).timeline if e.kind == "done"]
+    assert done[0].data["no_check_back"] == "confirmed"
+
+
+def test_done_refuses_bad_check_back_options_and_stores_nothing(cli, desk, margo):
+    assert cli("follow-up", str(margo.id), "1h", "refund").code == 0
+    for args in (["--check-back", "0"], ["--no-check-back", " "]):
+        result = cli("done", str(margo.id), "x", *args)
+        assert result.code == 2 and one_line_error(result).startswith("deskterm: --")
+    both = cli("done", str(margo.id), "x", "--check-back", "3", "--no-check-back", "y")
+    assert both.code == 2
+    assert len(desk.detail(margo.id).open_follow_ups) == 1
+
+
+def test_follow_up_to_another_agent(cli, desk, margo):
+    result = cli("follow-up", str(margo.id), "2d", "call", "back", "--to", "bo")
+    assert result.code == 0, result.err
+    assert result.out.startswith("follow-up for Margo Fairweather (for bo) due ")
+    (made,) = desk.detail(margo.id).open_follow_ups
+    assert (made.assignee, made.agent, made.note) == ("bo", "ana", "call back")

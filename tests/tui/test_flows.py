@@ -106,13 +106,15 @@ async def test_note_and_contact(app, settle, desk, people) -> None:
 
 
 async def test_done_closes_the_earliest_follow_up(app, settle, desk, people) -> None:
-    """`d` closes Margo's overdue follow-up with the outcome; she leaves the top."""
+    """`d` closes Margo's overdue follow-up with the outcome; `n` and a reason: no
+    check-back, and she leaves the top."""
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DoneModal)
-        await pilot.press(*"refund confirmed by phone", "enter")
+        await pilot.press(*"refund confirmed by phone", "enter", "n")
+        await pilot.press(*"she confirmed it herself", "enter")
         await settle(pilot)
         assert desk.detail(people.margo.id).open_follow_ups == ()
         assert "Follow-up done for Margo Fairweather: refund confirmed by phone" in notes(app)

@@ -21,6 +21,7 @@ from deskterm.tui.modals import (
     ContactModal,
     ContactResult,
     DoneModal,
+    DoneResult,
     FollowUpModal,
     FollowUpResult,
     MoodModal,
@@ -220,7 +221,7 @@ async def test_done_shows_the_follow_up_literally_and_needs_an_outcome() -> None
         await type_text(pilot, "refund arrived")
         await pilot.press("enter")
         await pilot.pause()
-        assert pilot.app.results == ["refund arrived"]
+        assert pilot.app.results == [DoneResult("refund arrived")]  # nothing to propose with
 
 
 async def test_person_form_add_requires_a_name_then_a_valid_email() -> None:

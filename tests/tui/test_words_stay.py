@@ -115,7 +115,7 @@ KEYS = {
     "m": ["m", "2", *"invoice was wrong"],
     "n": ["n", *"called about the refund"],
     "c": ["c", *"asked for the invoice"],
-    "d": ["d", *"refund arrived"],
+    "d": ["d", *"refund arrived", "enter"],  # enter: on to the check-back, then accept it
     "a": ["a", *"Zed Newman"],
     "e": ["e", *"Margo Jones"],  # the name field starts selected: typing replaces it
 }

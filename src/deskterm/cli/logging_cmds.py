@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _person(p)
     p.add_argument("text", nargs="+", metavar="TEXT", help="due expression, then the note")
+    p.add_argument(
+        "--to", metavar="AGENT", help="assign the follow-up to AGENT (default: yourself)"
+    )
 
     p = command(
         sub,
@@ -93,11 +96,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         "done",
         done,
         summary="mark a person's earliest open follow-up done",
-        description="Mark PERSON's earliest open follow-up done, with an optional OUTCOME.",
-        examples=['deskterm done margo@fairweather.example "delivery confirmed for Friday"'],
+        description="Mark PERSON's earliest open follow-up done, with an optional OUTCOME. "
+        "--check-back DAYS also logs a follow-up to check back that many days later (in the "
+        "same write); --no-check-back REASON says why there is none. With neither, the "
+        "person counts as 'at risk: done, never confirmed' after [queue] confirm_days "
+        "unless we hear from them.",
+        examples=[
+            'deskterm done margo@fairweather.example "delivery confirmed for Friday"',
+            'deskterm done 17 "refund sent" --check-back 3',
+            'deskterm done 17 "refund sent" --no-check-back "she confirmed on the phone"',
+        ],
     )
     _person(p)
     p.add_argument("outcome", nargs="*", metavar="OUTCOME", help="how it ended")
+    back = p.add_mutually_exclusive_group()
+    back.add_argument(
+        "--check-back", type=int, metavar="DAYS", help="check back DAYS days later (1 to 99)"
+    )
+    back.add_argument("--no-check-back", metavar="REASON", help="why there is no check-back")
 
 
 def follow_up(ctx: Context) -> int:
@@ -114,10 +130,13 @@ def follow_up(ctx: Context) -> int:
         default_hour=settings.follow_up.default_hour,
         allow_past=settings.follow_up.allow_past,
     )
-    desk.log_follow_up(person.id, parsed.due, parsed.note, write_id=write_id)
+    made = desk.log_follow_up(
+        person.id, parsed.due, parsed.note, write_id=write_id, assignee=ctx.args.to
+    )
     when = describe_due(parsed.due, now=now, tz=settings.agent.tz)
     about = f": {parsed.note}" if parsed.note else ""
-    say(f"follow-up for {person.name} {when}{about}")
+    whose = f" (for {made.assignee})" if made.assignee != desk.agent else ""
+    say(f"follow-up for {person.name}{whose} {when}{about}")
     return 0
 
 
@@ -153,12 +172,35 @@ def contact(ctx: Context) -> int:
 
 
 def done(ctx: Context) -> int:
+    from deskterm.due import describe_due, parse_due_only
+    from deskterm.errors import InvalidInput
+
     write_id = _write_id(ctx)  # checked before anything is looked up
-    desk = ctx.desk()
+    settings, desk = ctx.settings(), ctx.desk()
+    days, reason = ctx.args.check_back, ctx.args.no_check_back
+    check_back = None
+    if days is not None:
+        if not 1 <= days <= 99:
+            raise InvalidInput(f"--check-back: {days} is not a number of days from 1 to 99")
+        check_back = parse_due_only(
+            f"{days}d",
+            now=desk.clock(),
+            tz=settings.agent.tz,
+            default_hour=settings.follow_up.default_hour,
+        )
+    if reason is not None and not reason.strip():
+        raise InvalidInput("--no-check-back: say why there is no check-back")
     person = desk.find_person(ctx.args.person)
-    outcome = " ".join(ctx.args.outcome)
-    finished = desk.complete_follow_up(person.id, outcome, write_id=write_id)
+    finished = desk.complete_follow_up(
+        person.id,
+        " ".join(ctx.args.outcome),
+        write_id=write_id,
+        check_back=check_back,
+        no_check_back=reason or "",
+    )
     what = f" “{finished.note}”" if finished.note else ""
-    result = f": {finished.outcome}" if finished.outcome else ""
-    say(f"follow-up{what} for {person.name} done{result}")
+    outcome = f": {finished.outcome}" if finished.outcome else ""
+    say(f"follow-up{what} for {person.name} done{outcome}")
+    if check_back is not None:
+        say(f"check back {describe_due(check_back, now=desk.clock(), tz=settings.agent.tz)}")
     return 0

@@ -102,7 +102,7 @@ def _jim(now: datetime, ago: Ago) -> NewPerson:
         NewMood(4, ago(150, minutes=-15), "calm; happy to take his time", "bo"),
         NewMood(4, ago(4, 1, 55), "relaxed; appreciated the detail", "chidi"),
     ]
-    return NewPerson(profile, entries, follow_ups, moods, ago(160), "ana")
+    return NewPerson(profile, entries, follow_ups, moods, ago(160), "ana", owner="ana")
 
 
 def _margo(now: datetime, ago: Ago) -> NewPerson:
@@ -166,7 +166,7 @@ def _margo(now: datetime, ago: Ago) -> NewPerson:
             "bo",
         ),
     ]
-    return NewPerson(profile, entries, follow_ups, moods, ago(120), "bo")
+    return NewPerson(profile, entries, follow_ups, moods, ago(120), "bo", owner="bo")
 
 
 def _alecia(now: datetime, ago: Ago) -> NewPerson:

@@ -13,6 +13,7 @@ from deskterm.demo.names import SHOWCASE, WEIGHTED, showcase_names
 from deskterm.services.bulk import NewPerson
 
 DEFAULT_AGENTS = ("ana", "bo", "chidi", "dara", "eli", "femi")
+OWNED_SHARE = 0.4  # of people with history, owned by one of the first three agents
 SEEN_CAP = 250_000  # emails remembered for uniqueness; past it every email gets a number
 CLICK_INDEX = 14  # the generated person whose note holds markup (with history only)
 INTERNAL_SHARE = 0.15
@@ -59,6 +60,7 @@ def generate_people(
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     r = Random(seed)
+    owners = Random(seed + 1)  # its own stream: the people stay the same as before owners
     seen = reserved_emails()
     maker = HistoryMaker(r, now, agents) if history else None
     for i in range(count):
@@ -71,7 +73,8 @@ def generate_people(
         entries, follow_ups, moods, created, creator = maker.make(
             profile["name"], profile["channel"], profile["internal"], shape, note
         )
-        yield NewPerson(profile, entries, follow_ups, moods, created, creator)
+        owner = owners.choice(agents[:3]) if owners.random() < OWNED_SHARE else None
+        yield NewPerson(profile, entries, follow_ups, moods, created, creator, owner)
 
 
 def _profile(r: Random, i: int, seen: set[str]) -> dict[str, Any]:

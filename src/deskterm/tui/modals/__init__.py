@@ -4,7 +4,7 @@ from deskterm.tui.modals._base import Problem, QuickModal
 from deskterm.tui.modals._choices import ChoiceRow
 from deskterm.tui.modals.contact import ContactModal, ContactResult
 from deskterm.tui.modals.dialogs import ConfirmModal, ConflictModal
-from deskterm.tui.modals.done import DoneModal
+from deskterm.tui.modals.done import DoneModal, DoneResult
 from deskterm.tui.modals.followup import FollowUpModal, FollowUpResult
 from deskterm.tui.modals.mood import MoodModal, MoodResult
 from deskterm.tui.modals.note import NoteModal
@@ -18,6 +18,7 @@ __all__ = [
     "ContactModal",
     "ContactResult",
     "DoneModal",
+    "DoneResult",
     "FollowUpModal",
     "FollowUpResult",
     "MoodModal",

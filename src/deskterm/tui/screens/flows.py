@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from deskterm.due import describe_due
+from deskterm.due import describe_due, parse_due_only
 from deskterm.errors import Conflict, DeskError, StorageError
 from deskterm.services.views import PersonDetail, PersonRecord
 from deskterm.textsafe import one_line
 from deskterm.tui.messages import EditConflict, Failed, Saved
+from deskterm.tui.text import day_time
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -149,7 +150,7 @@ class QuickLogging:
         )
 
     def action_done(self) -> None:
-        from deskterm.tui.modals import DoneModal
+        from deskterm.tui.modals import DoneModal, DoneResult
 
         detail = self.current_detail()
         if detail is None:
@@ -161,15 +162,39 @@ class QuickLogging:
         follow_up = detail.open_follow_ups[0]
         due = describe_due(follow_up.due_at, now=self.clock(), tz=self.tz)
 
-        self._open(
-            DoneModal(person.name, follow_up.note, due),
-            "done",
-            person.id,
-            lambda outcome, wid: self.desk.complete_follow_up(
-                person.id, outcome, follow_up.id, write_id=wid
-            ),
-            lambda outcome: f"Follow-up done for {_n(person.name)}: {one_line(outcome, TEXT)}",
+        def check_back(days: int) -> datetime:
+            hour = self.settings.follow_up.default_hour
+            return parse_due_only(f"{days}d", now=self.clock(), tz=self.tz, default_hour=hour)
+
+        def when(days: int) -> str:
+            return day_time(check_back(days), self.tz, now=self.clock())
+
+        def done(result: DoneResult, write_id: str) -> Any:
+            days = result.check_back_days
+            return self.desk.complete_follow_up(
+                person.id,
+                result.outcome,
+                follow_up.id,
+                write_id=write_id,
+                check_back=None if days is None else check_back(days),
+                no_check_back=result.reason,
+            )
+
+        def said(result: DoneResult) -> str:
+            text = f"Follow-up done for {_n(person.name)}: {one_line(result.outcome, TEXT)}"
+            if result.check_back_days is not None:
+                text += f" · check back {when(result.check_back_days)}"
+            return text
+
+        modal = DoneModal(
+            person.name,
+            follow_up.note,
+            due,
+            check_back_days=self.settings.queue.check_back_days,
+            when=when,
+            is_check_back=follow_up.check_back_of is not None,
         )
+        self._open(modal, "done", person.id, done, said)
 
     def action_add_person(self) -> None:
         from deskterm.tui.modals import PersonFormModal
