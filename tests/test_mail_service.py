@@ -135,3 +135,35 @@ def test_merge_moves_messages_and_erase_removes_them_with_raw(box, desk):
         box.raw(jim.id)
     with pytest.raises(NotFound):
         box.message(other.id)
+
+
+def test_the_quick_summary_of_new_mail_matches_a_full_recount(box, desk, clock, engine):
+    """Receiving updates waiting and subjects without re-reading the person; the result
+    is what ``refresh_summary`` computes from the rows."""
+    from sqlmodel import Session
+
+    from deskterm.models import Person
+    from deskterm.services.summary import refresh_summary
+
+    def recount(pid: int) -> tuple:
+        with Session(engine) as session:
+            person = session.get(Person, pid)
+            refresh_summary(session, person)
+            return (person.s_subjects, person.s_waiting_since, person.s_last_activity)
+
+    jim = box.receive(make_mail(message_id="<q1@x>", subject="First")).message.person_id
+    as_stored = desk.search_rows([jim])[0][-1], *desk.summary_rows([jim])[0][-1:]
+    assert (*as_stored, desk.summary_rows([jim])[0][9]) == recount(jim)  # a new person
+    clock.advance(minutes=5)
+    desk.log_contact(jim, "phone", "called back")
+    clock.advance(minutes=5)
+    box.receive(make_mail(message_id="<q2@x>", subject="Re: Second"))
+    clock.advance(minutes=5)
+    box.receive(make_mail(message_id="<q3@x>", subject="Away", headers={"Precedence": "bulk"}))
+    quick = desk.search_rows([jim])[0][-1], desk.summary_rows([jim])[0][-1]
+    with Session(engine) as session:
+        person = session.get(Person, jim)
+        refresh_summary(session, person)
+        full = person.s_subjects, person.s_waiting_since
+    assert quick == full
+    assert full[1] is not None and full[0] == "Away Second First"

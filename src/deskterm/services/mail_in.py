@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
+from deskterm.clock import to_epoch
 from deskterm.errors import InvalidInput, NotFound, StorageError
-from deskterm.mail.maildir import check_maildir, new_messages
+from deskterm.mail.maildir import Delivery, check_maildir, new_messages
 from deskterm.mail.parse import NotMail, ParsedMail, parse
-from deskterm.models import Message, MessageRaw, Person
+from deskterm.models import Change, Message, MessageRaw, Person
 from deskterm.services import validate as v
 from deskterm.services.mail_views import MessageView, Received, preview_of, view_of
+from deskterm.services.summary import subjects_text
 from deskterm.storage.faults import storage_error
 
 if TYPE_CHECKING:
@@ -26,38 +30,70 @@ NEW_TAG = "new"
 
 def receive(mail: Mail, raw: bytes) -> Received:
     parsed = parse(raw)  # NotMail before anything is written
+    return store_all(mail, [(parsed, raw)])[0]
+
+
+def store_all(mail: Mail, items: list[tuple[ParsedMail, bytes]]) -> list[Received]:
+    """Store parsed messages in one transaction (all or none); duplicates store nothing.
+
+    A message another receiver stored at the same moment makes the transaction fail;
+    the messages are then stored one at a time, so that one is reported a duplicate.
+    """
     desk = mail.desk
     try:
         with desk._write() as session:
-            known = _stored(session, parsed.message_id)
-            if known is not None:
-                return Received(known, duplicate=True, new_person=False)
-            person, created = _person_for(mail, session, parsed)
-            message = _message(parsed, person, desk.clock(), desk.agent)
-            session.add(message)
-            session.flush()
-            session.add(MessageRaw(message=message.id, raw=raw))
-            if person is not None:
-                desk._append(
-                    session,
-                    person,
-                    "message",
-                    message.subject,
-                    channel="email",
-                    data=_entry_data(message),
-                    at=message.at,
-                )
-                desk._finish(session, person)
-            return Received(view_of(message, preview_of(message.fresh)), False, created)
-    except IntegrityError as exc:  # another receiver stored the same message a moment ago
+            return [_store(mail, session, parsed, raw) for parsed, raw in items]
+    except IntegrityError as exc:  # another receiver stored one of them a moment ago
+        if len(items) > 1:
+            return [r for item in items for r in store_all(mail, [item])]
+        parsed = items[0][0]
         with Session(desk.engine) as session:
             known = _stored(session, parsed.message_id)
         if known is None:  # refused for another reason: not stored, say so
             reason = str(exc.orig or exc).strip().splitlines()[0]
             raise StorageError(f"the message was not stored: {reason}") from None
-        return Received(known, duplicate=True, new_person=False)
+        return [Received(known, duplicate=True, new_person=False)]
     except DBAPIError as exc:  # refused by the database (a trigger, a full disk): not stored
         raise storage_error(exc, "the message was not stored") from None
+
+
+def _store(mail: Mail, session: Session, parsed: ParsedMail, raw: bytes) -> Received:
+    desk = mail.desk
+    known = _stored(session, parsed.message_id)
+    if known is not None:
+        return Received(known, duplicate=True, new_person=False)
+    person, created = _person_for(mail, session, parsed)
+    message = _message(parsed, person, desk.clock(), desk.agent)
+    session.add(message)
+    session.flush()
+    session.add(MessageRaw(message=message.id, raw=raw))
+    if person is not None:
+        desk._append(
+            session,
+            person,
+            "message",
+            message.subject,
+            channel="email",
+            data=_entry_data(message),
+            at=message.at,
+        )
+        if created:  # their whole history: "created" and this message
+            person.s_last_activity = to_epoch(person.created_at)
+        _one_more_message(session, person, message, desk.clock())
+    return Received(view_of(message, preview_of(message.fresh)), False, created)
+
+
+def _one_more_message(session: Session, person: Person, message: Message, now) -> None:  # type: ignore[no-untyped-def]
+    """What ``refresh_summary`` would change for one more incoming message, without
+    re-reading the person's rows (the mail path's hot spot): the waiting time and the
+    subjects; then the change row that tells the other desks."""
+    at = to_epoch(message.at)
+    answered = person.s_last_contact
+    if not message.automatic and at is not None and (answered is None or at > answered):
+        person.s_waiting_since = max(person.s_waiting_since or at, at)
+    person.s_subjects = subjects_text([message.subject, person.s_subjects])
+    session.add(person)
+    session.add(Change(person_id=person.id, op="upsert", at=now))
 
 
 def _stored(session: Session, message_id: str) -> MessageView | None:
@@ -178,26 +214,55 @@ class MaildirResult:
     bad: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
 
 
+MAILDIR_BATCH = 100  # messages stored per transaction by receive_maildir
+
+
 def receive_maildir(mail: Mail, folder: Path) -> MaildirResult:
     """Store each message of ``folder/new`` and only then move it to ``cur/`` as seen.
 
-    A file that is not mail stays in ``new/`` and is reported; a database failure
-    stops the run with that message still in ``new/`` (run again later).
+    Messages are stored a batch per transaction and filed only after it committed. A
+    file that is not mail stays in ``new/`` and is reported; a database failure stops
+    the run with the batch's messages still in ``new/`` (run again later).
     """
     result = MaildirResult()
-    for delivery in new_messages(check_maildir(folder)):
-        try:
-            data = delivery.read()
-        except FileNotFoundError:  # another reader filed it meanwhile
-            continue
-        try:
-            got = receive(mail, data)
-        except NotMail as exc:
-            result.bad.append((delivery.path.name, str(exc)))
-            continue
+    batch: list[tuple[Delivery, ParsedMail, bytes]] = []
+    with _held_open(mail.desk.engine):
+        for delivery in new_messages(check_maildir(folder)):
+            try:
+                data = delivery.read()
+                batch.append((delivery, parse(data), data))
+            except FileNotFoundError:  # another reader filed it meanwhile
+                continue
+            except NotMail as exc:
+                result.bad.append((delivery.path.name, str(exc)))
+                continue
+            if len(batch) >= MAILDIR_BATCH:
+                _store_batch(mail, batch, result)
+                batch = []
+        _store_batch(mail, batch, result)
+    return result
+
+
+def _store_batch(
+    mail: Mail, batch: list[tuple[Delivery, ParsedMail, bytes]], result: MaildirResult
+) -> None:
+    if not batch:
+        return
+    stored = store_all(mail, [(parsed, data) for _, parsed, data in batch])
+    for (delivery, _, _), got in zip(batch, stored, strict=True):
         delivery.file_as_seen()
         if got.duplicate:
             result.duplicates += 1
         else:
             result.stored += 1
-    return result
+
+
+@contextmanager
+def _held_open(engine: Engine) -> Iterator[None]:
+    """Keep one SQLite connection open through a run: each transaction opens and closes
+    its own, and closing the last one checkpoints the WAL every time."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with engine.connect():
+        yield
