@@ -193,3 +193,23 @@ def test_the_quick_summary_of_an_imported_row_is_the_general_one() -> None:
             for _ in range(rng.randrange(3))
         ]
         assert _summary_of_entries(entries) == _summary_general(NewPerson({}, entries))
+
+
+def test_an_unchanged_feed_applies_nothing_on_open(desk, people, monkeypatch) -> None:
+    """The ids just below the saved position were applied already: not re-read each time."""
+    _open(desk)
+    called: list[int] = []
+    real = SearchIndex.upsert_many
+
+    def spy(self: SearchIndex, docs: object) -> None:
+        docs = list(docs)  # type: ignore[call-overload]
+        called.append(len(docs))
+        real(self, docs)
+
+    monkeypatch.setattr(SearchIndex, "upsert_many", spy)
+    _no_building(monkeypatch)
+    _open(desk)
+    assert sum(called) == 0
+    desk.add_person({"name": "Late Comer"})
+    assert _open(desk).search("late comer").total == 1
+    assert sum(called) == 1

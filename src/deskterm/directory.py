@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from deskterm.clock import utcnow
 from deskterm.queue import Queue, QueueRow, QueueSettings, Summary, SummaryTable, order_queue
 from deskterm.search import SearchDoc, SearchIndex, SearchResult
@@ -137,22 +139,24 @@ class Directory:
             self._queue = None
         return self.queue()
 
-    def build_index(self, *, resave_after: int = RESAVE_AFTER) -> None:
+    def build_index(self, *, resave_after: int = RESAVE_AFTER, warm: bool = True) -> None:
         """Open the saved search index and catch it up with the change feed, or build it
         (seconds at a million people: run it in a worker) and save it for next time.
 
         ``resave_after=1`` writes the file whenever anything was caught up (after an
-        import: the next desk opens it current)."""
+        import: the next desk opens it current). ``warm`` then builds the typo tables
+        (a desk, not a one-off ``deskterm search``), so the first typed query is quick."""
         with self._lock:
             self._index_building = True
             self._index_stale.clear()
         saved = SavedIndex.of(self.desk) if self.save_index else None
         opened = saved.open(search_doc, resave_after=resave_after) if saved is not None else None
         if opened is None:
-            seq = self.desk.last_change_id()  # first: what the rows below include at least
+            # First the feed position: the rows read below include at least that much.
+            seq, seen = saved.position() if saved is not None else (0, frozenset[int]())
             index = self._build_fresh()
             if saved is not None:
-                saved.save(index, seq)
+                saved.save(index, seq, seen)
         else:
             index = opened[0]
         with self._lock:
@@ -164,6 +168,8 @@ class Directory:
             _give_back_memory()
         if stale:
             self._refresh_index(stale)
+        if warm:
+            index.warm()
 
     def _build_fresh(self) -> SearchIndex:
         with _bulk_allocation():
@@ -246,15 +252,23 @@ class Directory:
         assert index is not None
         if self._queue is not None:
             return self.search(query, limit=limit)
-        who = index.contenders(query, limit)
-        if len(who) > most:
+        too_many = False
+
+        def ranks(who: np.ndarray) -> np.ndarray | None:
+            nonlocal too_many
+            if len(who) > most:
+                too_many = True
+                return None
+            rows = self.desk.summary_rows(who.tolist()) if len(who) else []
+            table = SummaryTable.from_columns(*_columns(rows, 13))
+            now = int(self.clock().timestamp())
+            return order_queue(table, now=now, tz=self.tz, settings=self.settings).rank_by_id
+
+        result = index.search(query, limit=limit, rank_for=ranks)
+        if too_many:
             self.load()
             return self.search(query, limit=limit)
-        rows = self.desk.summary_rows(sorted(who.tolist())) if len(who) else []
-        table = SummaryTable.from_columns(*_columns(rows, 10))
-        now = int(self.clock().timestamp())
-        ranks = order_queue(table, now=now, tz=self.tz, settings=self.settings).rank_by_id
-        return index.search(query, limit=limit, rank_by_id=ranks)
+        return result
 
     # -- staying current --------------------------------------------------------------
     def sync(self) -> ChangeBatch:

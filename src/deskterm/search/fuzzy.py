@@ -26,7 +26,7 @@ from . import packed
 from .normalize import is_dense
 from .segment import NAME, OTHER, ROMAN, Segment
 
-__all__ = ["budget", "fuzzy_ranges"]
+__all__ = ["budget", "fuzzy_ranges", "warm_up"]
 
 TWO_EDITS_FROM = 6  # two edits only against 6+ letters of a word (Lucene's AUTO)
 _MAX_PREFIX = 12  # prefix tables for P <= this; longer words compare whole
@@ -154,3 +154,9 @@ def fuzzy_ranges(seg: Segment, word: str, k: int) -> tuple[np.ndarray, np.ndarra
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
     return np.concatenate(los), np.concatenate(his), np.concatenate(dists)
+
+
+def warm_up(seg: Segment) -> None:
+    """Build the tables of the prefix lengths typed queries use most (3 to 10)."""
+    for size in range(3, _MAX_PREFIX - 1):
+        _parts(seg, size, whole=False)

@@ -149,11 +149,14 @@ class SearchIndex:
         limit: int = 200,
         rank_by_id: np.ndarray | None = None,
         cancelled: Callable[[], bool] | None = None,
+        rank_for: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> SearchResult:
         """The best ``limit`` people for ``query`` and how many matched in all.
 
         ``cancelled`` is called between stages; when it returns True the search stops
-        with ``SearchCancelled``.
+        with ``SearchCancelled``. Instead of ``rank_by_id``, ``rank_for`` may compute
+        the ranks for just the ids that could make the top ``limit`` (everyone scoring
+        at least the ``limit``-th best score: ranks only decide among equal scores).
         """
         parsed = parse(query)
         if not parsed.terms:
@@ -164,15 +167,19 @@ class SearchIndex:
             if self._pending:
                 self._flush()
             snapshot = list(zip(self._segments, self._alive, strict=True))
-        ranks = None if rank_by_id is None else np.asarray(rank_by_id)
-        total = 0
-        found: list[tuple[int, int, str, int]] = []
-        best: list[int] = []
+        scored = []
         for seg, alive in snapshot:
             slots, score = score_segment(seg, parsed, alive, cancelled)
-            total += len(slots)
+            scored.append((seg, slots, score))
             if cancelled is not None and cancelled():
                 raise SearchCancelled(query)
+        if rank_for is not None:
+            rank_by_id = rank_for(_contenders(scored, limit))
+        ranks = None if rank_by_id is None else np.asarray(rank_by_id)
+        total = sum(len(slots) for _, slots, _ in scored)
+        found: list[tuple[int, int, str, int]] = []
+        best: list[int] = []
+        for seg, slots, score in scored:
             top = _top(seg, slots, score, ranks, limit)
             if len(snapshot) == 1:
                 best = seg.ids[top[0]].tolist()
@@ -184,29 +191,17 @@ class SearchIndex:
             best = [item[3] for item in found[: max(limit, 0)]]
         return SearchResult(best, total, query)
 
-    def contenders(self, query: str, limit: int) -> np.ndarray:
-        """Ids of everyone who could be among the best ``limit`` for ``query``: all
-        those scoring at least the ``limit``-th best score (ties are decided by the
-        caller's attention order, so only these people's ranks matter)."""
-        parsed = parse(query)
-        if not parsed.terms or limit <= 0:
-            return np.zeros(0, np.int64)
+    def warm(self) -> None:
+        """Build the lazy tables typo matching needs (and load the nickname data) now,
+        so the first query an agent types is as quick as the next ones."""
+        from .fuzzy import warm_up
+        from .roman import nickname_forms
+
+        nickname_forms("bob")
         with self._lock:
-            if self._pending:
-                self._flush()
-            snapshot = list(zip(self._segments, self._alive, strict=True))
-        ids, scores = [], []
-        for seg, alive in snapshot:
-            slots, score = score_segment(seg, parsed, alive)
-            ids.append(seg.ids[slots])
-            scores.append(score)
-        if not ids:
-            return np.zeros(0, np.int64)
-        every, score = np.concatenate(ids), np.concatenate(scores)
-        if len(score) <= limit:
-            return every
-        cutoff = np.partition(score, len(score) - limit)[len(score) - limit]
-        return every[score >= cutoff]
+            segments = list(self._segments)
+        for seg in segments:
+            warm_up(seg)
 
     # -- internals (call with the lock held) ------------------------------------------
 
@@ -283,6 +278,18 @@ class SearchIndex:
             if merger is None:
                 return
             merger.join()
+
+
+def _contenders(scored: list[tuple[Segment, np.ndarray, np.ndarray]], limit: int) -> np.ndarray:
+    """Ids of everyone scoring at least the ``limit``-th best score (sorted)."""
+    if not scored or limit <= 0:
+        return np.zeros(0, np.int64)
+    every = np.concatenate([seg.ids[slots] for seg, slots, _ in scored])
+    score = np.concatenate([sc for _, _, sc in scored])
+    if len(score) > limit:
+        cutoff = np.partition(score, len(score) - limit)[len(score) - limit]
+        every = every[score >= cutoff]
+    return np.sort(every)
 
 
 def _top(

@@ -46,12 +46,20 @@ class Unusable(Exception):
 
 
 class Saved:
-    """What ``load`` found: the segments, their alive masks and the feed position."""
+    """What ``load`` found: the segments, their alive masks and the feed position (the
+    newest change id included, and the ids just below it that were included too)."""
 
-    def __init__(self, segments: list[Segment], alive: list[np.ndarray], seq: int) -> None:
+    def __init__(
+        self,
+        segments: list[Segment],
+        alive: list[np.ndarray],
+        seq: int,
+        seen: frozenset[int] = frozenset(),
+    ) -> None:
         self.segments = segments
         self.alive = alive
         self.seq = seq
+        self.seen = seen
 
 
 def _pad(n: int) -> int:
@@ -98,7 +106,13 @@ def _segment_meta(w: _Writer, seg: Segment, alive: np.ndarray) -> dict[str, Any]
     return meta
 
 
-def save(path: Path, segments: Sequence[Segment], alive: Sequence[np.ndarray], seq: int) -> None:
+def save(
+    path: Path,
+    segments: Sequence[Segment],
+    alive: Sequence[np.ndarray],
+    seq: int,
+    seen: Sequence[int] = (),
+) -> None:
     """Write the index to ``path`` atomically (a temporary file renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -108,7 +122,9 @@ def save(path: Path, segments: Sequence[Segment], alive: Sequence[np.ndarray], s
             body = out.tell()
             w = _Writer(out)
             metas = [_segment_meta(w, s, a) for s, a in zip(segments, alive, strict=True)]
-            meta = json.dumps({"seq": seq, "groups": GROUPS, "segments": metas}).encode()
+            meta = json.dumps(
+                {"seq": seq, "seen": sorted(seen), "groups": GROUPS, "segments": metas}
+            ).encode()
             out.write(meta)
             out.seek(0)
             out.write(_HEAD.pack(MAGIC, FORMAT, len(meta), zlib.crc32(meta), w.crc, w.at, body))
@@ -150,7 +166,8 @@ def load(path: Path) -> Saved:
         parts = [_segment(view, m) for m in meta["segments"]]
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise Unusable(f"bad metadata: {exc}") from None
-    return Saved([p[0] for p in parts], [p[1] for p in parts], int(meta["seq"]))
+    seen = frozenset(int(i) for i in meta["seen"])
+    return Saved([p[0] for p in parts], [p[1] for p in parts], int(meta["seq"]), seen)
 
 
 def _array(view: memoryview, spec: list[Any]) -> np.ndarray:

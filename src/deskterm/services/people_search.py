@@ -58,7 +58,7 @@ class PeopleSearch:
     def open(self) -> None:
         """Open the search index (once): the saved one, caught up, or a new one."""
         if not self._open:
-            self.directory.build_index()
+            self.directory.build_index(warm=False)
             self._open = True
 
     def search(self, query: str, *, limit: int = 10) -> Found:

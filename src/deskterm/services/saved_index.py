@@ -2,9 +2,10 @@
 
 Where: beside a SQLite file (``desk.db`` → ``desk.db.search``); for PostgreSQL in the
 user's cache folder, named by a hash of the database's URL (password left out). The
-file records the change-feed id it is current up to; ``open`` loads it (memory-mapped,
-checked) and applies what the feed says changed since — re-reading ``FEED_LOOKBACK``
-ids before it, as PostgreSQL may commit a lower id after a higher one. When the file
+file records the change-feed id it is current up to and which ids of the
+``FEED_LOOKBACK`` just below it it has seen (PostgreSQL may commit a lower id after a
+higher one); ``open`` loads it (memory-mapped, checked) and applies what the feed says
+changed since, and any id of that window that had not been seen. When the file
 is missing, damaged or of another format, or the feed moved too far, ``open`` returns
 None and the caller builds the index and ``save``s it.
 
@@ -53,12 +54,13 @@ def path_for_url(url: URL) -> Path | None:
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """People changed or erased after a feed position, and the newest id seen."""
+    """People changed or erased after a feed position, and the new position."""
 
     changed: frozenset[int]
     erased: frozenset[int]
     top: int
-    new: int  # changes after the position itself (not re-read for safety)
+    seen: frozenset[int]  # change ids in the look-back window below ``top``, all applied
+    new: int  # changes not applied before
 
 
 class SavedIndex:
@@ -90,7 +92,7 @@ class SavedIndex:
             self.problem = str(exc)
             return None
         index = SearchIndex.from_parts(saved.segments, saved.alive)
-        feed = self.changes_since(saved.seq)
+        feed = self.changes_since(saved.seq, saved.seen)
         if len(feed.changed) > REBUILD_SHARE * len(index) + 1000:
             self.problem = f"{len(feed.changed):,} people changed since it was saved"
             return None
@@ -101,10 +103,22 @@ class SavedIndex:
         for pid in gone:
             index.remove(pid)
         if held or feed.new >= max(resave_after, 1):
-            self.save(index, feed.top, compact=bool(held))
+            self.save(index, feed.top, feed.seen, compact=bool(held))
         return index, feed.top
 
-    def save(self, index: SearchIndex, seq: int, *, compact: bool = False) -> bool:
+    def position(self) -> tuple[int, frozenset[int]]:
+        """The feed position now: read it before reading the people to index."""
+        feed = self.changes_since(1 << 62, frozenset())
+        return feed.top, feed.seen
+
+    def save(
+        self,
+        index: SearchIndex,
+        seq: int,
+        seen: frozenset[int] = frozenset(),
+        *,
+        compact: bool = False,
+    ) -> bool:
         """Write the index (``compact``: dead people dropped, not just marked); False if
         the file cannot be written (a read-only folder, a full disk: the desk goes on)."""
         if self.path is None:
@@ -115,34 +129,41 @@ class SavedIndex:
             segments = [merge_segments(list(zip(segments, alive, strict=True)))]
             alive = [np.ones(segments[0].n, bool)]
         try:
-            store.save(self.path, segments, alive, seq)
+            store.save(self.path, segments, alive, seq, sorted(seen))
         except OSError as exc:
             self.problem = f"cannot save {self.path}: {exc.strerror or exc}"
             return False
         return True
 
-    def changes_since(self, seq: int) -> Feed:
-        """What the change feed says happened after ``seq`` (and a little before)."""
-        low = max(0, seq - FEED_LOOKBACK)
+    def changes_since(self, seq: int, seen: frozenset[int]) -> Feed:
+        """What the change feed says happened after ``seq`` — and in the look-back
+        window just below it, except the ids in ``seen`` (applied already)."""
 
         def q(s: object) -> Feed:
+            top = s.execute(select(func.max(Change.id))).one()[0] or 0  # type: ignore[attr-defined]
+            low = max(0, min(seq, top) - FEED_LOOKBACK)
             rows = s.execute(  # type: ignore[attr-defined]
                 select(Change.id, Change.person_id, Change.op)
-                .where(Change.id > low)
+                .where(Change.id > low, Change.id <= top)
                 .order_by(Change.id)
             ).all()
-            top = s.execute(select(func.max(Change.id))).one()[0] or 0  # type: ignore[attr-defined]
             changed: set[int] = set()
             erased: set[int] = set()
-            for _, pid, op in rows:
+            new = 0
+            for cid, pid, op in rows:
+                if cid in seen:
+                    continue
+                new += 1
                 if op == "delete":
                     erased.add(pid)
                     changed.discard(pid)
                 else:
                     changed.add(pid)
                     erased.discard(pid)
-            new = sum(1 for cid, *_ in rows if cid > seq)
-            return Feed(frozenset(changed), frozenset(erased), max(top, seq), new)
+            window = frozenset(cid for cid, *_ in rows if cid > top - FEED_LOOKBACK)
+            if seq >= 1 << 62:  # only the position was asked for
+                changed, erased, new = set(), set(), 0
+            return Feed(frozenset(changed), frozenset(erased), top, window, new)
 
         return self.reads._run(q)
 

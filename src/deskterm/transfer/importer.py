@@ -79,4 +79,4 @@ def refresh_search_index(engine: Engine, agent: str) -> None:
     from deskterm.services import Desk
 
     with contextlib.suppress(DeskError):
-        Directory(Desk(engine, agent), tz=ZoneInfo("UTC")).build_index(resave_after=1)
+        Directory(Desk(engine, agent), tz=ZoneInfo("UTC")).build_index(resave_after=1, warm=False)
