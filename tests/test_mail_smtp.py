@@ -8,6 +8,7 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from deskterm.config.settings import MailSection, ServerSection
 from deskterm.mail.smtp import SmtpTransport
@@ -132,3 +133,50 @@ def test_password_command_gives_the_login_and_errors_never_show_it(tmp_path):
         run_password_command("echo s3cret; exit 3", "[mail.smtp]")
     assert "s3cret" not in str(err.value) and "exit status 3" in str(err.value)
     assert run_password_command("", "[mail.smtp]") == ""
+
+
+def test_mail_send_and_flush_from_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[mail]\nfrom = "Support <support@desk.example>"\nsignature = "Ana"\n'
+        f'[mail.smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+        'user = "ana"\npassword_command = "echo pw-from-command"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
+    env |= {"DESKTERM_CONFIG": str(config), "DESKTERM_DATABASE_URL": f"sqlite:///{tmp_path}/d.db"}
+
+    def deskterm(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "deskterm", *args], input=stdin, capture_output=True, env=env
+        )
+
+    assert deskterm("mail", "receive", stdin=make_mail()).returncode == 0
+    down = deskterm("mail", "send", "jim@example.com", "--subject", "Hi", stdin=b"On its way.\n")
+    assert down.returncode == 1 and down.stderr.count(b"\n") == 1
+    assert b"kept" in down.stderr and b"pw-from-command" not in down.stderr
+
+    def only_the_commands_password(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=auth_data.password == b"pw-from-command")
+
+    inbox = Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        auth_require_tls=False,
+        authenticator=only_the_commands_password,
+    )
+    controller.start()
+    try:
+        flushed = deskterm("mail", "flush")
+        assert flushed.returncode == 0, flushed.stderr
+        assert deskterm("mail", "flush").stdout == b"nothing to send\n"
+    finally:
+        controller.stop()
+    ((_, rcpts, data),) = inbox.got  # logged in with the command's password, sent once
+    assert rcpts == ["jim@example.com"] and b"On its way." in data and b"\r\n-- \r\nAna" in data

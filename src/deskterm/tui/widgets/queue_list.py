@@ -74,6 +74,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         "queue-list--mood-none",
         "queue-list--overdue",
         "queue-list--due_today",
+        "queue-list--waiting",
         "queue-list--bad_mood",
         "queue-list--at_risk",
         "queue-list--rest",
@@ -97,6 +98,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         & > .queue-list--mood-none { color: $text-muted; }
         & > .queue-list--overdue { color: $error; }
         & > .queue-list--due_today { color: $warning; }
+        & > .queue-list--waiting { color: $primary; text-style: bold; }
         & > .queue-list--bad_mood { color: $warning; }
         & > .queue-list--at_risk { color: $accent; }
         & > .queue-list--rest { color: $text-muted; }
