@@ -67,3 +67,25 @@ def test_follow_up_to_another_agent(cli, desk, margo):
     assert result.out.startswith("follow-up for Margo Fairweather (for bo) due ")
     (made,) = desk.detail(margo.id).open_follow_ups
     assert (made.assignee, made.agent, made.note) == ("bo", "ana", "call back")
+
+
+def test_report_prints_the_team_view_numbers(cli, desk, margo):
+    import json
+
+    assert cli("take", str(margo.id), "--to", "bo").code == 0
+    assert cli("follow-up", str(margo.id), "2d", "call").code == 0
+    result = cli("report", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert sorted(data) == [
+        "agents", "at_risk", "at_risk_total", "follow_up_days", "mood_weeks", "now",
+        "people", "risk_weeks",
+    ]  # fmt: skip
+    assert data["people"] == 1 and len(data["mood_weeks"]) == 12
+    assert len(data["follow_up_days"]) == 28 and len(data["risk_weeks"]) == 12
+    assert {a["agent"]: a["people"] for a in data["agents"]} == {"bo": 1, "ana": 0}
+    assert {a["agent"]: a["open_follow_ups"] for a in data["agents"]} == {"bo": 0, "ana": 1}
+    text = cli("report")
+    assert text.code == 0, text.err
+    assert "per agent (agent · people · open follow-ups · overdue · waiting)" in text.out
+    assert "at risk now: 0" in text.out

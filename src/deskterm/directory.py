@@ -27,6 +27,7 @@ from deskterm.services.views import ChangeBatch
 
 if TYPE_CHECKING:
     from deskterm.config import Settings
+    from deskterm.team.report import TeamReport
 
 
 def search_doc(row: tuple[Any, ...]) -> SearchDoc:
@@ -269,6 +270,26 @@ class Directory:
             self.load()
             return self.search(query, limit=limit)
         return result
+
+    def team_report(self) -> TeamReport:
+        """The team view's numbers: aggregate queries, and the at-risk list from the
+        summaries held here (read from the database if none are loaded yet)."""
+        from deskterm.services.report import team_report
+        from deskterm.team.report import at_risk_people
+
+        now = self.clock()
+        with self._lock:
+            loaded = self._queue is not None or len(self._table) > 0
+            people = len(self._table) if loaded else None
+            risk = at_risk_people(self._table, now=now, settings=self.settings) if loaded else None
+        return team_report(
+            self.desk,
+            now_fn=lambda: now,
+            tz=self.tz,
+            settings=self.settings,
+            people=people,
+            at_risk=risk,
+        )
 
     # -- staying current --------------------------------------------------------------
     def sync(self) -> ChangeBatch:

@@ -49,6 +49,7 @@ COMMANDS: tuple[Command, ...] = (
         ("v",),
         False,
     ),
+    Command("team", "Team", "The team view: mood, follow-ups and who is at risk", ("t",), False),
     Command(
         "refresh",
         "Refresh",

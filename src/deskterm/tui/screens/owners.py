@@ -1,5 +1,6 @@
-"""Whose person it is, on the main screen: ``o`` takes or gives the selected person,
-``v`` switches the queue between everyone, mine and nobody's (a mixin for ``MainScreen``).
+"""The team on the main screen: ``o`` takes or gives the selected person, ``v`` switches
+the queue between everyone, mine and nobody's, ``t`` opens the team view (a mixin for
+``MainScreen``).
 
 The filter itself is domain code (``attention.view.QueueView``); this only keeps which
 view is on, and the agent names offered for completion (loaded in a thread worker).
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from deskterm.config import Settings
+    from deskterm.directory import Directory
     from deskterm.services import Desk, PersonDetail
 
 VIEW_WORDS = {"everyone": "everyone", "mine": "mine", "unowned": "nobody's"}
@@ -29,6 +31,7 @@ class OwnerActions:
     """``o`` and ``v`` of the main screen."""
 
     desk: Desk
+    directory: Directory
     settings: Settings
     queue: Queue | None
     view: str = VIEWS[0]
@@ -41,6 +44,7 @@ class OwnerActions:
         def post_message(self, message: Any) -> bool: ...
         def current_detail(self) -> PersonDetail | None: ...
         def show_full_queue(self, keep: int | None) -> None: ...
+        def jump_to(self, person_id: int) -> None: ...
         def _open(
             self,
             modal: Any,
@@ -69,6 +73,15 @@ class OwnerActions:
 
     def on_agents_loaded(self, message: AgentsLoaded) -> None:
         self.agents = list(message.agents)
+
+    def action_team(self) -> None:
+        from deskterm.tui.screens.team import TeamScreen
+
+        def chosen(person_id: int | None) -> None:
+            if person_id is not None:
+                self.jump_to(person_id)
+
+        self.app.push_screen(TeamScreen(self.directory), chosen)
 
     def action_queue_view(self) -> None:
         self.view = next_view(self.view)
