@@ -1,7 +1,8 @@
 """A writer killed mid-import and a full disk leave the store whole (real faults, CLI).
 
-``deskterm import`` runs in its own process and is killed with SIGKILL while its one
-big transaction is writing: nothing of it is stored, everything stored before is still
+``deskterm import`` runs in its own process and is killed with SIGKILL inside its one
+big transaction (SQLite: while it writes; PostgreSQL: people inserted, held at the change
+table by the test): nothing of it is stored, everything stored before is still
 there and the database checks out. A ``deskterm note`` on a full disk (a small tmpfs
 holding the SQLite file, or a PostgreSQL tablespace) exits 75 in one line
 and leaves what was stored untouched; once there is room, the same command works.
@@ -20,8 +21,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import text
 
 from deskterm.services import Desk
 from deskterm.storage import open_engine
@@ -57,6 +58,14 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
+def rows_of(url: str) -> dict[str, int]:
+    engine = open_engine(url)
+    try:
+        return desk_rows(engine)
+    finally:
+        engine.dispose()
+
+
 def export(url: str) -> str:
     proc = deskterm(url, "export")
     code, out, err = finish(proc)
@@ -83,55 +92,84 @@ def sqlite_write_locked(path: Path) -> bool:
         probe.close()
 
 
-def pg_inserting(url: str) -> bool:
-    engine = open_engine(url, migrate=False)
-    try:
-        with engine.connect() as conn:
-            return bool(
-                conn.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-                        "AND xact_start < now() - interval '300 milliseconds' "
-                        "AND query ILIKE 'INSERT%'"
-                    )
-                ).scalar()
-            )
-    finally:
-        engine.dispose()
+class SqliteImport:
+    """Sees the import's transaction writing: the write lock held and the WAL spilling."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.wal = path, Path(f"{path}-wal")
+        self.url = f"sqlite:///{path}"
+
+    def hold(self) -> None:
+        """Nothing to hold: SQLite's import writes from BEGIN to COMMIT in one go."""
+
+    def caught(self) -> bool:
+        grown = self.wal.exists() and self.wal.stat().st_size > 2_000_000
+        return grown and sqlite_write_locked(self.path)
+
+    def release(self) -> None:
+        """Nothing held."""
+
+
+class PgImport:
+    """Holds the change table so the import stops inside its transaction, people
+    inserted and not committed; then sees it waiting there."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.plain = url.replace("postgresql+psycopg://", "postgresql://")
+        self.blocker: psycopg.Connection | None = None
+        self.pid = 0  # the import's server process, once caught waiting
+
+    def hold(self) -> None:
+        self.blocker = psycopg.connect(self.plain)
+        self.blocker.execute("LOCK TABLE change IN SHARE MODE")  # an INSERT must wait
+
+    def _count(self, sql: str) -> int:
+        with psycopg.connect(self.plain, autocommit=True) as conn:
+            row = conn.execute(sql).fetchone()
+            return int(row[0]) if row else 0
+
+    def caught(self) -> bool:
+        self.pid = self._count(
+            "SELECT coalesce(max(l.pid), 0) FROM pg_locks l JOIN pg_class c "
+            "ON c.oid = l.relation WHERE c.relname = 'change' AND NOT l.granted"
+        )
+        return bool(self.pid)
+
+    def release(self) -> None:
+        """Let the server go on: it finds its client gone and rolls the import back."""
+        assert self.blocker is not None
+        self.blocker.rollback()
+        self.blocker.close()
+        deadline = time.monotonic() + 60
+        while self._count(f"SELECT count(*) FROM pg_stat_activity WHERE pid = {self.pid}"):
+            assert time.monotonic() < deadline, "the killed import's session never ended"
+            time.sleep(0.05)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, object]]:
-    """A URL, and a test "is the import's transaction writing now?"."""
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> SqliteImport | PgImport:
     if request.param == "sqlite":
-        path = tmp_path / "desk.db"
-        wal = Path(f"{path}-wal")
-
-        def writing() -> bool:
-            grown = wal.exists() and wal.stat().st_size > 2_000_000
-            return grown and sqlite_write_locked(path)
-
-        yield f"sqlite:///{path}", writing
-        return
-    url = request.getfixturevalue("pg_cluster").url
-    yield url, lambda: pg_inserting(url)
+        return SqliteImport(tmp_path / "desk.db")
+    return PgImport(request.getfixturevalue("pg_cluster").url)
 
 
 def test_sigkill_in_the_middle_of_a_big_import_stores_none_of_it(store, tmp_path: Path) -> None:
-    url, writing = store
+    url = store.url
     seed(url)
-    before, rows_before = export(url), desk_rows(open_engine(url))
+    before, rows_before = export(url), rows_of(url)
+    store.hold()
     proc = deskterm(url, "import", str(big_csv(tmp_path)))
     deadline = time.monotonic() + 120
-    while not writing():
+    while not store.caught():
         assert proc.poll() is None, f"the import ended before it could be killed: {finish(proc)}"
         assert time.monotonic() < deadline, "the import never started writing"
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(30) == -signal.SIGKILL
+    store.release()
 
-    time.sleep(0.5)  # PostgreSQL notices the lost client and rolls back
-    assert desk_rows(open_engine(url)) == rows_before
+    assert rows_of(url) == rows_before
     assert export(url) == before
     code, out, err = finish(deskterm(url, "db", "check"))
     assert code == 0 and "integrity: ok" in out, out + err
@@ -139,7 +177,7 @@ def test_sigkill_in_the_middle_of_a_big_import_stores_none_of_it(store, tmp_path
     small.write_text("name,email\nAfter The Kill,after@example.com\n", encoding="utf-8")
     code, out, err = finish(deskterm(url, "import", str(small)))
     assert code == 0, err  # the store takes new writes as before
-    assert desk_rows(open_engine(url))["person"] == 4
+    assert rows_of(url)["person"] == 4
 
 
 @contextlib.contextmanager
