@@ -37,6 +37,27 @@ COMMANDS: tuple[Command, ...] = (
     Command("note", "Note", "Add a note to the person's timeline", ("n",)),
     Command("contact", "Contact", "Log a contact: channel and summary", ("c",)),
     Command("done", "Done", "Mark the earliest open follow-up done, with an outcome", ("d",)),
+    Command(
+        "reply",
+        "Reply",
+        "Reply to the person's latest message (ctrl+s sends, escape keeps a draft)",
+        ("r",),
+    ),
+    Command("write", "Write", "Write the person a new message", ("w",)),
+    Command(
+        "open_message",
+        "Open message",
+        "Open the selected message whole: thread, attachments, quoted part",
+        ("enter",),
+        False,
+    ),
+    Command(
+        "unsorted_mail",
+        "Unsorted mail",
+        "Mail with no usable sender: file each message on a person",
+        ("U",),
+        False,
+    ),
     Command("add_person", "Add", "Add a new person", ("a",)),
     Command("edit_person", "Edit", "Edit the selected person's profile", ("e",)),
     Command(

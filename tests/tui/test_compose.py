@@ -13,7 +13,8 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from deskterm.errors import StorageError
+from deskterm.drafts import Draft, Drafts
+from deskterm.tui.modals._keep import Keeper
 from deskterm.tui.screens.compose import ComposeScreen, Letter
 
 BODY = "\n\n-- \nAna\n\nOn Mon, Margo wrote:\n> the invoice is wrong"
@@ -21,32 +22,36 @@ HOSTILE = "[bold]x[/] [@click=app.quit]y \x1b]0;pwned\x07 \u202eevil"
 
 
 class Host(App[None]):
-    """An empty app that opens the editor and records what it was given."""
+    """An empty app that opens the editor with a Keeper: ``submit`` stores the letter
+    (or fails while ``fail`` lists reasons) and drafts go to a real folder."""
 
-    def __init__(self, letter: Letter, fail: list[str] | None = None) -> None:
+    def __init__(self, letter: Letter, drafts: Drafts | None, fail: list[str]) -> None:
         super().__init__()
         self.letter = letter
-        self.fail = fail if fail is not None else []
-        self.sent: list[Letter] = []
-        self.kept: list[Letter] = []
+        self.drafts = drafts
+        self.fail = fail
+        self.sent: list[tuple[Letter, str]] = []
+        self.tried: list[str] = []
         self.results: list[Any] = []
-        self.ids = iter(f"w{i}" for i in range(1, 100))
 
-    def send(self, letter: Letter) -> None:
+    def submit(self, letter: Letter, write_id: str) -> None:
+        self.tried.append(write_id)
+        screen = self.screen
+        assert isinstance(screen, ComposeScreen)
         if self.fail:
-            raise StorageError(self.fail.pop(0))
-        self.sent.append(letter)
+            self.call_later(screen.not_stored, self.fail.pop(0), temporary=True)
+            return
+        self.sent.append((letter, write_id))
+        self.call_later(screen.stored)
 
     def on_mount(self) -> None:
-        screen = ComposeScreen(
-            self.letter,
-            title=Content("Reply to Margo"),
-            to_shown="Margo <margo@example.org>",
-            send=self.send,
-            keep=self.kept.append,
-            new_write_id=lambda: next(self.ids),
-        )
-        self.push_screen(screen, self.results.append)
+        keeper = Keeper("reply", self.letter.person_id, self.submit, drafts=self.drafts)
+        screen = ComposeScreen(self.letter, title=Content("Reply to Margo"))
+        self.push_screen(screen.keep_with(keeper), self.results.append)
+
+    @property
+    def kept(self) -> Draft | None:
+        return self.drafts.load("reply", self.letter.person_id) if self.drafts else None
 
 
 def reply(**changes: Any) -> Letter:
@@ -63,8 +68,10 @@ def reply(**changes: Any) -> Letter:
 
 
 @asynccontextmanager
-async def opened(letter: Letter, **kwargs: Any) -> AsyncIterator[Pilot]:
-    app = Host(letter, **kwargs)
+async def opened(
+    letter: Letter, drafts: Drafts | None = None, fail: list[str] | None = None
+) -> AsyncIterator[Pilot]:
+    app = Host(letter, drafts, fail or [])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         yield pilot
@@ -83,17 +90,16 @@ async def test_typing_lands_above_the_quote_and_ctrl_s_sends_once() -> None:
         await pilot.press(*"Fixed it")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert len(app.sent) == 1
-        sent = app.sent[0]
+        [(sent, write_id)] = app.sent
         assert sent.text.startswith("Fixed it\n\n-- \nAna")
         assert sent.text.endswith("> the invoice is wrong")
-        assert sent.write_id == "w1"
+        assert sent.write_id == write_id and len(write_id) == 32
         assert app.results == [sent]
         assert not isinstance(app.screen, ComposeScreen)
 
 
-async def test_a_failed_send_keeps_every_word_and_retries_with_the_same_id() -> None:
-    async with opened(reply(), fail=["database is locked"]) as pilot:
+async def test_a_failed_send_keeps_every_word_and_retries_with_the_same_id(tmp_path) -> None:
+    async with opened(reply(), Drafts(tmp_path), fail=["database is locked"]) as pilot:
         app: Host = pilot.app  # type: ignore[assignment]
         await pilot.press(*"Sorry")
         await pilot.press("ctrl+s")
@@ -101,15 +107,16 @@ async def test_a_failed_send_keeps_every_word_and_retries_with_the_same_id() -> 
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
         assert "not stored — database is locked" in screen.status_text
+        assert "ctrl+s tries again" in screen.status_text
         assert screen.body.startswith("Sorry")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert [s.write_id for s in app.sent] == ["w1"]
-        assert app.sent[0].text.startswith("Sorry")
+        assert len(app.tried) == 2 and app.tried[0] == app.tried[1]
+        assert app.sent[0][0].text.startswith("Sorry")
 
 
-async def test_escape_keeps_a_draft_with_its_write_id() -> None:
-    async with opened(reply(), fail=["server gone"]) as pilot:
+async def test_escape_keeps_a_draft_with_its_write_id(tmp_path) -> None:
+    async with opened(reply(), Drafts(tmp_path), fail=["server gone"]) as pilot:
         app: Host = pilot.app  # type: ignore[assignment]
         await pilot.press(*"Half")
         await pilot.press("ctrl+s")
@@ -117,11 +124,32 @@ async def test_escape_keeps_a_draft_with_its_write_id() -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.results == [None]
-        assert len(app.kept) == 1
-        kept = app.kept[0]
-        assert kept.text.startswith("Half") and kept.write_id == "w1"
-        back = Letter.from_fields("reply", 7, kept.fields(), kept.write_id)
-        assert back == kept
+        kept = app.kept
+        assert kept is not None and kept.write_id == app.tried[0]
+        assert kept.fields["text"].startswith("Half")
+        back = Letter.from_fields("reply", 7, kept.fields, kept.write_id)
+        assert back.text == kept.fields["text"] and back.in_reply_to == "<m1@example.org>"
+
+
+async def test_escape_on_an_untouched_letter_keeps_nothing(tmp_path) -> None:
+    async with opened(reply(), Drafts(tmp_path)) as pilot:
+        app: Host = pilot.app  # type: ignore[assignment]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.results == [None] and app.kept is None
+
+
+async def test_without_drafts_a_second_escape_drops_the_words() -> None:
+    async with opened(reply()) as pilot:
+        app: Host = pilot.app  # type: ignore[assignment]
+        await pilot.press(*"words", "escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ComposeScreen)
+        assert "escape again drops these words" in screen.status_text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.results == [None]
 
 
 async def test_empty_subject_or_text_is_not_sent() -> None:
@@ -166,7 +194,7 @@ async def test_ctrl_e_hands_the_text_to_the_editor_and_takes_it_back(
         assert screen.status_text == ""
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.sent[0].text == "first line\nadded in the editor"
+        assert app.sent[0][0].text == "first line\nadded in the editor"
     path, mode = seen.read_text(encoding="utf-8").split()
     assert mode == "600"  # the mail being written is private
     assert not Path(path).exists()  # and the temporary file is gone
@@ -219,5 +247,5 @@ async def test_hostile_text_is_drawn_inert_and_kept_exactly() -> None:
         assert "\x1b" not in "".join(s.text for s in subject.render_line(0))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.sent[0].text == HOSTILE and app.sent[0].subject == HOSTILE
+        assert app.sent[0][0].text == HOSTILE and app.sent[0][0].subject == HOSTILE
         assert app.is_running

@@ -34,7 +34,7 @@ async def test_header_names_agent_desk_and_counts(app, settle) -> None:
         text = str(header.render())
         assert "ana" in text
         assert "sqlite:///tmp/desk.db" in text
-        assert header.counts_text == "1 overdue · 0 due today · 1 bad mood · 1 at risk"
+        assert header.counts_text == "1 overdue · 0 due today · 0 waiting · 1 bad mood · 1 at risk"
 
 
 async def test_header_fits_80_columns_and_counts_one_person(desk, settings) -> None:

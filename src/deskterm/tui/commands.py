@@ -39,6 +39,9 @@ OPENERS = frozenset(
         "owner",
         "team",
         "help",
+        "reply",
+        "write",
+        "unsorted_mail",
     }
 )
 """Commands that move the keyboard somewhere else: the search box or a new window.

@@ -52,6 +52,7 @@ class PersonLoaded(Message):
     detail: PersonDetail | None
     error: str = ""
     offline: bool = False  # the database was away (what is shown may stay)
+    messages: dict[int, Any] = field(default_factory=dict)  # mail the timeline names
 
 
 @dataclass
@@ -61,6 +62,7 @@ class TimelinePage(Message):
     person_id: int
     entries: list[EntryView]
     has_more: bool
+    messages: dict[int, Any] = field(default_factory=dict)  # mail the page names
 
 
 @dataclass
@@ -110,3 +112,30 @@ class AgentsLoaded(Message):
     """The agent names seen on this database (for completion when giving a person)."""
 
     agents: list[str]
+
+
+@dataclass
+class LetterReady(Message):
+    """A reply or new message is ready for the open editor ``screen``: a draft's words
+    or a template — or ``letter`` None and ``notice`` says why there is none."""
+
+    screen: Any  # tui.screens.compose.ComposeScreen
+    letter: Any  # tui.screens.compose.Letter | None
+    notice: str = ""
+    from_draft: bool = False
+
+
+@dataclass
+class MessageLoaded(Message):
+    """One stored mail message and the other messages of its thread, for the viewer."""
+
+    message: Any  # services.mail_views.MessageDetail
+    thread: list[Any]  # MessageView rows, oldest first
+
+
+@dataclass
+class MailProblem(Message):
+    """The mail worker's state changed: ``text`` is the new problem, "" when it is over."""
+
+    what: str  # "fetch" or "send"
+    text: str

@@ -1,11 +1,12 @@
 """The message editor: To, Subject and a multi-line body, written without leaving the desk.
 
-``ctrl+s`` sends: the screen hands the ``Letter`` to its ``send`` callable in a thread
-worker (the caller queues it through the mail service) and closes only once it is
-stored; a failure keeps every word on screen with the reason, and ``ctrl+s`` tries again
-with the same write id, so it is stored once. ``ctrl+e`` hands the body to ``$VISUAL``
-/ ``$EDITOR`` and takes it back. ``escape`` gives the letter to ``keep`` (a draft) and
-closes; a draft that cannot be kept leaves the editor open with the reason.
+It keeps the agent's words the way every writing dialog does (``modals/_keep.Keeper``,
+the same protocol as ``QuickModal``): ``ctrl+s`` fixes the write id and hands the
+``Letter`` to ``keeper.submit`` (the screen's write worker queues it through the mail
+service); the editor closes once it is stored (``stored``), and stays open with the
+reason when it is not (``not_stored``) — ``ctrl+s`` then tries again with the same id,
+so it is stored once. ``escape`` keeps the words as a draft (a letter left as it came
+needs none). ``ctrl+e`` hands the text to ``$VISUAL`` / ``$EDITOR`` and takes it back.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -27,8 +28,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
+from deskterm.drafts import new_write_id
 from deskterm.errors import DeskError
 from deskterm.textsafe import one_line
+from deskterm.tui.modals._keep import KEPT, Keeper
 from deskterm.tui.widgets.safe_input import SafeInput
 from deskterm.tui.widgets.safe_text_area import SafeTextArea
 
@@ -141,25 +144,26 @@ class ComposeScreen(ModalScreen[Letter | None]):
 
     def __init__(
         self,
-        letter: Letter,
+        letter: Letter | None = None,
         *,
         title: Content,
-        to_shown: str,
-        send: Callable[[Letter], Any],
-        keep: Callable[[Letter], Any],
-        new_write_id: Callable[[], str],
-        cursor: tuple[int, int] = (0, 0),
+        keeper: Keeper | None = None,
         notice: str = "",
+        from_draft: bool = False,
     ) -> None:
+        """``letter`` None: the screen opens at once (so no key typed after ``r`` is
+        lost) and shows "loading…" until ``deliver`` hands it the letter."""
         super().__init__(id="compose")
-        self.letter = letter
         self._title = title
-        self._to_shown = to_shown
-        self._send = send
-        self._keep = keep
-        self._new_write_id = new_write_id
-        self._cursor = cursor
-        self._notice = notice
+        self.keeper = keeper
+        self.write_id: str | None = None  # fixed at the first ctrl+s, kept for retries
+        self.letter: Letter | None = None
+        self._start: Letter | None = None
+        self._from_draft = False
+        self._typed: list[events.Key] = []  # keys typed while loading, replayed after
+        self._first = (letter, notice, from_draft)
+        self._ready = False  # on_mount has run: a letter arriving now is shown at once
+        self._dropping = False  # escape was pressed once with nowhere to keep a draft
         self.sending = False
 
     def compose(self) -> ComposeResult:
@@ -167,25 +171,66 @@ class ComposeScreen(ModalScreen[Letter | None]):
             yield Static(self._title, id="compose-title")
             with Horizontal(classes="compose-row"):
                 yield Static(Content.styled("To", "dim"), classes="compose-label")
-                yield Static(Content(one_line(self._to_shown, 200)), id="compose-to")
+                yield Static(Content(""), id="compose-to")
             with Horizontal(classes="compose-row"):
                 yield Static(Content.styled("Subject", "dim"), classes="compose-label")
-                yield SafeInput(self.letter.subject, id="compose-subject", compact=True)
+                yield SafeInput(id="compose-subject", compact=True)
             yield SafeTextArea(
-                self.letter.text,
                 id="compose-body",
                 soft_wrap=True,
                 show_line_numbers=False,
                 tab_behavior="focus",
+                read_only=True,
             )
-            yield Static(Content(one_line(self._notice, 200)), id="compose-status")
+            yield Static(Content(""), id="compose-status")
             yield Static(Content.styled(HINT, "dim"), id="compose-hint")
 
     def on_mount(self) -> None:
-        body = self.query_one("#compose-body", TextArea)
-        body.cursor_location = self._cursor
-        body.scroll_cursor_visible()
-        self.query_one("#compose-status").display = bool(self._notice)
+        letter, notice, from_draft = self._first
+        if letter is not None:
+            self.fill(letter, notice=notice, from_draft=from_draft)
+        else:
+            self.show_status("loading…")
+        self._ready = True
+
+    @property
+    def loading(self) -> bool:
+        return self.letter is None
+
+    def deliver(self, letter: Letter, *, notice: str = "", from_draft: bool = False) -> None:
+        """The letter has arrived from a worker: show it now, or once the screen is up."""
+        if self._ready:
+            self.fill(letter, notice=notice, from_draft=from_draft)
+        else:
+            self._first = (letter, notice, from_draft)
+
+    def fill(self, letter: Letter, *, notice: str = "", from_draft: bool = False) -> None:
+        """Show ``letter`` (a draft's words or a fresh template): the cursor at the top of
+        the text — above a reply's quote — or in the Subject when it is empty; keys typed
+        while it loaded are typed again now, in order."""
+        self.letter = self._start = letter
+        self.write_id = letter.write_id
+        self._from_draft = from_draft
+        self.query_one("#compose-to", Static).update(Content(one_line(letter.to, 200)))
+        subject = self.query_one("#compose-subject", Input)
+        subject.value = letter.subject
+        area = self.query_one("#compose-body", TextArea)
+        area.read_only = False
+        area.load_text(letter.text)
+        area.cursor_location = (0, 0)
+        area.scroll_home(animate=False)
+        (subject if not letter.subject else area).focus()
+        self.show_status(notice)
+        typed, self._typed = self._typed, []
+        for key in typed:
+            self.app.post_message(events.Key(key.key, key.character))
+
+    def on_key(self, event: events.Key) -> None:
+        """While loading, keep what the agent types for when the letter is there."""
+        if self.loading and (event.is_printable or event.key in ("enter", "tab")):
+            self._typed.append(event)
+            event.stop()
+            event.prevent_default()
 
     # -- what is on screen -------------------------------------------------------------
     @property
@@ -198,6 +243,7 @@ class ComposeScreen(ModalScreen[Letter | None]):
 
     def current(self) -> Letter:
         """The letter as it stands on screen."""
+        assert self.letter is not None
         return replace(self.letter, subject=self.subject, text=self.body)
 
     def show_status(self, text: str, *, error: bool = False) -> None:
@@ -222,8 +268,13 @@ class ComposeScreen(ModalScreen[Letter | None]):
         self.query_one("#compose-body", TextArea).focus()
 
     # -- send ---------------------------------------------------------------------------
+    def keep_with(self, keeper: Keeper) -> ComposeScreen:
+        """Store and keep the words through ``keeper`` (as every writing dialog does)."""
+        self.keeper = keeper
+        return self
+
     def action_send(self) -> None:
-        if self.sending:
+        if self.sending or self.loading:
             return
         letter = self.current()
         if not letter.subject.strip():
@@ -233,50 +284,56 @@ class ComposeScreen(ModalScreen[Letter | None]):
         if not letter.text.strip():
             self.show_status("write the message first", error=True)
             return
-        if letter.write_id is None:
-            letter = replace(letter, write_id=self._new_write_id())
-        self.letter = letter
+        if self.keeper is None:
+            self.dismiss(letter)
+            return
+        self.write_id = self.write_id or new_write_id()
+        self.letter = replace(letter, write_id=self.write_id)
         self.sending = True
         self.show_status("sending…")
-        self._store(letter)
+        self.keeper.submit(self.letter, self.write_id)
 
-    @work(thread=True, group="compose-send", exit_on_error=False)
-    def _store(self, letter: Letter) -> None:
-        try:
-            self._send(letter)
-        except DeskError as err:
-            self.app.call_from_thread(self._send_failed, str(err))
-            return
-        except OSError as err:
-            self.app.call_from_thread(self._send_failed, f"cannot send: {err.strerror or err}")
-            return
-        self.app.call_from_thread(self._sent, letter)
-
-    def _send_failed(self, reason: str) -> None:
+    def stored(self) -> None:
+        """The letter is in the outbox: close with it."""
         self.sending = False
-        self.show_status(f"not stored — {reason} · ctrl+s tries again", error=True)
+        self.dismiss(self.letter)
 
-    def _sent(self, letter: Letter) -> None:
+    def not_stored(self, message: str, *, temporary: bool) -> None:
+        """It could not be stored: every word stays, with the reason."""
         self.sending = False
-        self.dismiss(letter)
+        hint = " · ctrl+s tries again, escape keeps it as a draft" if temporary else ""
+        self.show_status(f"not stored — {message}{hint}", error=True)
 
     # -- keep as a draft ----------------------------------------------------------------
     def action_keep(self) -> None:
-        if self.sending:
-            self.show_status("still sending… (escape again once it is done)")
+        """Keep the words as a draft and close — also while a send runs (the draft then
+        goes once the letter is stored). A draft that cannot be kept stays on screen with
+        the reason; with no drafts folder at all, a second escape drops the words."""
+        if self.loading:
+            self.dismiss(None)
             return
-        letter = self.current()
+        letter = replace(self.current(), write_id=self.write_id)
+        if letter == self._start and not self._from_draft and not self.sending:
+            self.dismiss(None)  # nothing written: nothing to keep
+            return
+        if self.keeper is None or self.keeper.drafts is None:
+            if self._dropping:
+                self.dismiss(None)
+                return
+            self._dropping = True
+            self.show_status("no drafts on this desk — escape again drops these words", error=True)
+            return
         try:
-            self._keep(letter)
-        except (DeskError, OSError) as err:
-            reason = getattr(err, "strerror", None) or str(err)
-            self.show_status(f"cannot keep the draft: {reason}", error=True)
+            self.keeper.keep(letter.fields(), self.write_id or new_write_id())
+        except DeskError as err:
+            self.show_status(f"cannot keep the draft: {err}", error=True)
             return
+        self.app.notify(KEPT, markup=False)
         self.dismiss(None)
 
     # -- $EDITOR ------------------------------------------------------------------------
     def action_external_editor(self) -> None:
-        if self.sending:
+        if self.sending or self.loading:
             return
         area = self.query_one("#compose-body", TextArea)
         try:

@@ -24,6 +24,11 @@ OTHER_KEYS = (
     ("escape", "in the search box or queue: clear the search"),
     ("tab", "move between the search box, the queue and the person"),
     ("enter, escape", "in every window: save, or cancel without writing anything"),
+    ("↑ / ↓", "in the person view: choose a timeline entry; enter opens a message"),
+    ("ctrl+s", "in the message editor: send (stored in the outbox first)"),
+    ("ctrl+e", "in the message editor: hand the text to $VISUAL / $EDITOR and back"),
+    ("escape", "in the message editor: keep it as a draft (r / w bring it back)"),
+    ("z", "in a message: show or fold the earlier mail it quotes"),
 )
 
 

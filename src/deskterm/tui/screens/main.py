@@ -8,9 +8,9 @@ periodic ``sync`` without a keypress, and never disturbs an open modal or the se
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,9 +27,11 @@ from deskterm.errors import DeskError, StorageError
 from deskterm.queue import Queue
 from deskterm.services import Desk, PersonDetail
 from deskterm.services.health import Health, Transition
+from deskterm.services.mail import Mail
 from deskterm.tui import messages as m
 from deskterm.tui.commands import OPENERS, CommandsProvider, PeopleProvider, screen_bindings
 from deskterm.tui.screens.flows import QuickLogging
+from deskterm.tui.screens.mail_flows import MailFlows, mail_for
 from deskterm.tui.screens.owners import OwnerActions
 from deskterm.tui.screens.search import SearchMixin
 from deskterm.tui.text import people
@@ -41,7 +43,7 @@ from deskterm.tui.widgets.search_box import SearchBox
 PAGE = 50
 
 
-class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
+class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None]):
     """Who needs attention now, and everything about the selected person."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,6 +69,7 @@ class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
         self.clock, self.tz, self.db_label = clock, settings.agent.tz, db_label
         self.drafts = drafts
         self.health = health or Health(clock)
+        self.mail = Mail(desk, settings.mail)
         self.queue: Queue | None = None
         self.query_text = ""
         self._want: int | None = None
@@ -98,6 +101,10 @@ class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
         self.sync_timer = self.set_interval(
             self.settings.ui.refresh_seconds, self.sync_soon, name="sync"
         )
+        self.start_mail()
+
+    def on_unmount(self) -> None:
+        self.stop_mail()
 
     # -- widgets ------------------------------------------------------------------------
     @property
@@ -237,7 +244,9 @@ class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
     @work(thread=True, group="person")
     def load_person(self, person_id: int) -> None:
         try:
-            self.post_message(m.PersonLoaded(person_id, self.desk.detail(person_id)))
+            detail = self.desk.detail(person_id)
+            mail = mail_for(self.mail, person_id, detail.timeline)
+            self.post_message(m.PersonLoaded(person_id, detail, messages=mail))
         except StorageError as err:
             self.report(err)
             self.post_message(m.PersonLoaded(person_id, None, str(err), offline=True))
@@ -248,7 +257,7 @@ class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
         self._loading_person = False
         if message.person_id == self._want:
             if message.detail is not None:
-                self.person_view.show(message.detail)
+                self.person_view.show(message.detail, message.messages)
             elif message.offline and self.person_view.person_id == message.person_id:
                 pass  # the database is away: what is on screen stays readable
             else:
@@ -271,20 +280,22 @@ class MainScreen(OwnerActions, QuickLogging, SearchMixin, Screen[None]):
 
     @on(PersonView.NeedMore)
     def _need_more(self, message: PersonView.NeedMore) -> None:
-        self.load_older(message.person_id, message.before)
+        self.load_older(message.person_id, message.before, self.person_view.messages)
 
     @work(thread=True, group="timeline")
-    def load_older(self, person_id: int, before) -> None:
+    def load_older(self, person_id: int, before, known: Mapping[int, Any]) -> None:
         try:
             entries = self.desk.timeline(person_id, before=before, limit=PAGE + 1)
+            mail = mail_for(self.mail, person_id, entries[:PAGE], known)
         except DeskError as err:
             self.post_message(m.Failed(str(err), person_id))
             return
-        self.post_message(m.TimelinePage(person_id, entries[:PAGE], len(entries) > PAGE))
+        page = m.TimelinePage(person_id, entries[:PAGE], len(entries) > PAGE, messages=mail)
+        self.post_message(page)
 
     def on_timeline_page(self, message: m.TimelinePage) -> None:
         if message.person_id == self.person_view.person_id:
-            self.person_view.add_page(message.entries, message.has_more)
+            self.person_view.add_page(message.entries, message.has_more, message.messages)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_search":

@@ -19,6 +19,7 @@ from deskterm.tui.text import people as count_people
 COUNTS = (
     ("overdue", "overdue", "$error"),
     ("due_today", "due today", "$warning"),
+    ("waiting", "waiting", "$primary"),
     ("bad_mood", "bad mood", "$warning"),
     ("at_risk", "at risk", "$accent"),
 )
@@ -55,7 +56,7 @@ class DeskHeader(Widget):
 
     @property
     def counts_text(self) -> str:
-        """The counts as shown, e.g. "2 overdue · 1 due today · 0 bad mood · 3 at risk"."""
+        """The counts as shown: "2 overdue · 1 due today · 4 waiting · 0 bad mood · 3 at risk"."""
         return self._counts().plain
 
     def _counts(self, short: bool = False) -> Content:

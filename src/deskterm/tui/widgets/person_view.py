@@ -8,14 +8,16 @@ the next page in a worker. The person's local time is redrawn every minute.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Sparkline, Static
 
@@ -24,6 +26,9 @@ from deskterm.queue import mood_mark
 from deskterm.services.views import EntryView, PersonDetail, PersonRecord
 from deskterm.tui.text import ago, day_time, joined, line, literal
 from deskterm.tui.widgets.timeline import entry_lines
+
+if TYPE_CHECKING:
+    from deskterm.services.mail_views import MessageView
 
 TREND_MAX = 30
 
@@ -40,6 +45,10 @@ class PersonView(VerticalScroll, can_focus=True):
             self.before = before
 
     SECTIONS: ClassVar[tuple[str, ...]] = ("about", "prefs", "clock", "matters", "mood")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "select_entry(1)", "Next entry", show=False),
+        Binding("up", "select_entry(-1)", "Previous entry", show=False),
+    ]
 
     def __init__(
         self,
@@ -57,6 +66,9 @@ class PersonView(VerticalScroll, can_focus=True):
         self.entries: list[EntryView] = []
         self.has_more = False
         self.loading_more = False
+        self.selected: int | None = None  # index into ``entries`` (↑/↓ while focused)
+        self._blocks: list[Content] = []  # the drawn entries, for scrolling to one
+        self.messages: dict[int, MessageView] = {}  # mail shown in the timeline, by id
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("no one selected", "dim italic"), id="p-name")
@@ -81,11 +93,15 @@ class PersonView(VerticalScroll, can_focus=True):
     def person_id(self) -> int | None:
         return self.detail.person.id if self.detail else None
 
-    def show(self, detail: PersonDetail) -> None:
-        """Show ``detail``; stay scrolled where we were if it is the same person."""
+    def show(self, detail: PersonDetail, messages: Mapping[int, MessageView] | None = None) -> None:
+        """Show ``detail`` (and the mail its timeline names, by message id); stay
+        scrolled where we were if it is the same person."""
         same = self.person_id == detail.person.id
+        kept = self.selected_entry if same else None
         self.detail = detail
         self.entries = list(detail.timeline)
+        self.messages = dict(messages or {})
+        self.selected = _index_of(self.entries, kept)
         self.has_more = detail.has_more
         self.loading_more = False
         self._draw()
@@ -94,15 +110,22 @@ class PersonView(VerticalScroll, can_focus=True):
 
     def show_nobody(self, text: str) -> None:
         """An empty view with ``text`` (no one selected, no one matches)."""
-        self.detail, self.entries, self.has_more = None, [], False
+        self.detail, self.entries, self.has_more, self.selected = None, [], False, None
+        self.messages = {}
         self.query_one("#p-name", Static).update(Content.styled(text, "dim italic"))
         for widget in self.query(".p-line, #p-follow-ups, #p-timeline, #p-more"):
             widget.update("")  # type: ignore[attr-defined]
         self.query_one("#p-trend").display = False
 
-    def add_page(self, entries: Sequence[EntryView], has_more: bool) -> None:
-        """Append an older page of the timeline."""
+    def add_page(
+        self,
+        entries: Sequence[EntryView],
+        has_more: bool,
+        messages: Mapping[int, MessageView] | None = None,
+    ) -> None:
+        """Append an older page of the timeline (and the mail it names)."""
         self.entries.extend(entries)
+        self.messages = {**self.messages, **(messages or {})}
         self.has_more = has_more
         self.loading_more = False
         self._draw_timeline()
@@ -125,6 +148,63 @@ class PersonView(VerticalScroll, can_focus=True):
         self.loading_more = True
         self.query_one("#p-more", Static).update(Content.styled("loading older entries…", "dim"))
         self.post_message(self.NeedMore(self.detail.person.id, self.entries[-1]))
+
+    def message_of(self, entry: EntryView) -> MessageView | None:
+        """The mail a ``message`` entry names, if loaded."""
+        if entry.kind != "message":
+            return None
+        return self.messages.get(message_id_of(entry) or 0)
+
+    # -- choosing an entry (↑/↓ while the view has focus; enter opens a message) -------
+    @property
+    def selected_entry(self) -> EntryView | None:
+        """The entry chosen with ↑/↓, or None."""
+        if self.selected is None or not 0 <= self.selected < len(self.entries):
+            return None
+        return self.entries[self.selected]
+
+    def action_select_entry(self, delta: int) -> None:
+        """Move the highlight through the timeline, scrolling it into view.
+
+        Up from the newest entry goes back to the top of the view (nothing chosen).
+        """
+        if not self.entries:
+            self.scroll_relative(y=delta, animate=False)
+            return
+        if self.selected is None:
+            target: int | None = 0 if delta > 0 else None
+        else:
+            target = self.selected + delta
+            if target < 0:
+                target = None
+            elif target >= len(self.entries):
+                target = len(self.entries) - 1
+                self.want_more()
+        if target is None and self.selected is None:
+            self.scroll_home(animate=False)
+            return
+        self.selected = target
+        self._draw_timeline()
+        if target is None:
+            self.scroll_home(animate=False)
+        else:
+            self.call_after_refresh(self._scroll_to_selected)
+
+    def _scroll_to_selected(self) -> None:
+        if self.selected is None:
+            return
+        timeline = self.query_one("#p-timeline", Static)
+        width = timeline.content_region.width or self.size.width
+        top = sum(
+            block.get_height(timeline.styles, width) for block in self._blocks[: self.selected]
+        )
+        height = self._blocks[self.selected].get_height(timeline.styles, width)
+        region = timeline.virtual_region
+        self.scroll_to_region(
+            Region(0, region.y + top, region.width, max(1, height)),
+            animate=False,
+            immediate=True,
+        )
 
     # -- drawing ------------------------------------------------------------------------
     def _draw(self) -> None:
@@ -193,15 +273,38 @@ class PersonView(VerticalScroll, can_focus=True):
         now = self.clock()
         timeline = self.query_one("#p-timeline", Static)
         if not self.entries:
+            self._blocks = []
             timeline.update(Content.styled("nothing logged yet", "dim italic"))
         else:
-            blocks = [entry_lines(e, tz=self.tz, now=now, labels=self.labels) for e in self.entries]
+            blocks = [
+                entry_lines(e, tz=self.tz, now=now, labels=self.labels, message=self.message_of(e))
+                for e in self.entries
+            ]
+            if self.selected is not None and 0 <= self.selected < len(blocks):
+                blocks[self.selected] = blocks[self.selected].stylize("reverse")
+            self._blocks = blocks
             timeline.update(Content("\n").join(blocks))
         more = self.query_one("#p-more", Static)
         if self.has_more:
             more.update(Content.styled("scroll down for older entries…", "dim"))
         else:
             more.update(Content.styled("— the beginning —", "dim") if self.entries else "")
+
+
+def message_id_of(entry: EntryView) -> int | None:
+    """The stored message a ``message`` timeline entry names, or None."""
+    value = (entry.data or {}).get("message") if entry.kind == "message" else None
+    return value if isinstance(value, int) else None
+
+
+def _index_of(entries: Sequence[EntryView], entry: EntryView | None) -> int | None:
+    """Where ``entry`` (by id) is in ``entries`` now, or None."""
+    if entry is None:
+        return None
+    for index, candidate in enumerate(entries):
+        if candidate.id == entry.id:
+            return index
+    return None
 
 
 def _about(person: PersonRecord) -> Content:
