@@ -65,8 +65,9 @@ async def test_server_stopped_and_started_under_an_open_desk(
     app, settle, desk, people, pg_cluster, drafts
 ) -> None:
     """(b) Stopped: the header says offline once (no pile of notices), search still works,
-    a note typed now stays in its dialog and then in a draft. Started: "Back online"
-    once, and the draft is stored exactly once."""
+    a note typed now stays in its dialog and then in a draft, and words typed and escaped
+    while offline are kept too. Started: "Back online" once, and the draft is stored
+    exactly once."""
     words = "called about the refund"
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -90,6 +91,10 @@ async def test_server_stopped_and_started_under_an_open_desk(
         assert isinstance(app.screen, MainScreen)
         kept = drafts.load("note", people.margo.id)
         assert kept is not None and kept.write_id == modal.write_id
+        await pilot.press("c", *"tried to call back", "escape")  # no enter: offline, typed
+        await settle(pilot)
+        contact = drafts.load("contact", people.margo.id)
+        assert contact is not None and contact.fields["summary"] == "tried to call back"
 
         await pilot.press("slash", *"okafor", "enter")  # searching what is loaded works
         await settle(pilot)
@@ -111,7 +116,8 @@ async def test_server_stopped_and_started_under_an_open_desk(
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
     assert notes_with(pg_cluster, words) == 1
-    assert drafts.all() == []
+    assert drafts.load("note", people.margo.id) is None  # stored: gone
+    assert [d.kind for d in drafts.all()] == ["contact"]  # never sent: still kept
 
 
 async def test_an_ambiguous_commit_is_retried_into_one_note(

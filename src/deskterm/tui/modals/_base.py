@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from deskterm.drafts import Draft, new_write_id
@@ -82,6 +83,7 @@ class QuickModal(ModalScreen[T | None], Generic[T]):
         self.failed = False  # a write failed: escape keeps the words
         self._pristine: dict[str, Any] = {}
         self._result: Any = None
+        self._refocus: Widget | None = None  # what had focus before "saving…" locked it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
@@ -226,6 +228,5 @@ class QuickModal(ModalScreen[T | None], Generic[T]):
             for widget in box.query("Input, ChoiceRow, Checkbox"):
                 widget.disabled = False
             self.show_status("")
-            refocus = getattr(self, "_refocus", None)
-            if refocus is not None and refocus.is_attached:
-                refocus.focus()
+            if self._refocus is not None and self._refocus.is_attached:
+                self._refocus.focus()
