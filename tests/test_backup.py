@@ -262,3 +262,10 @@ def test_pg_dump_missing_or_older_than_the_server_is_one_clear_line(tmp_path: Pa
     _fake_tool(tmp_path / "17", "pg_dump", "17.2")
     chosen = pg_tool("pg_dump", (16, 1), search=[tmp_path / "13", tmp_path / "17"])
     assert chosen.version == (17, 2)
+
+
+def test_backup_of_no_desk_is_bad_input_and_creates_nothing(tmp_path: Path, deskterm) -> None:
+    url = f"sqlite:///{tmp_path / 'nowhere.db'}"
+    code, out, err = deskterm(url, "db", "backup", str(tmp_path / "x.backup"))
+    assert (code, out) == (2, "") and "nothing to back up" in err
+    assert not (tmp_path / "nowhere.db").exists() and not (tmp_path / "x.backup").exists()

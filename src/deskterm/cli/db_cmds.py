@@ -126,9 +126,18 @@ def status(ctx: Context) -> int:
 def backup(ctx: Context) -> int:
     from pathlib import Path
 
+    from deskterm.errors import InvalidInput
+    from deskterm.storage import parse_url, safe_url
     from deskterm.storage.backup import backup as take
+    from deskterm.storage.migrate import current_revision
 
-    done = take(ctx.engine(migrate=False), Path(ctx.args.path))
+    url = parse_url(ctx.settings().database.url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").expanduser().exists():
+        raise InvalidInput(f"no database at {safe_url(url)}: nothing to back up")
+    engine = ctx.engine(migrate=False)
+    if current_revision(engine) is None:
+        raise InvalidInput(f"{safe_url(url)} holds no desk schema: nothing to back up")
+    done = take(engine, Path(ctx.args.path))
     size = f"{done.size / 1_000_000:,.1f} MB" if done.size >= 100_000 else f"{done.size:,} bytes"
     say(f"backed up the desk to {done.path} ({size})")
     return 0

@@ -139,7 +139,7 @@ def _use_wal(cur: sqlite3.Cursor, busy_ms: int) -> None:
             cur.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
-            busy = "locked" in str(exc) or "busy" in str(exc)
+            busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF in (5, 6)  # SQLITE_BUSY, _LOCKED
             if not busy or time.monotonic() > deadline:
                 raise
             time.sleep(pause)
