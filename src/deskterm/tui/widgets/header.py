@@ -88,17 +88,28 @@ class DeskHeader(Widget):
             if left.cell_length + 10 + right.cell_length > width:
                 right = self._counts(short=True)  # the counts matter more than the labels
         room = width - left.cell_length - right.cell_length - 2
-        if self.offline:  # more important than the database's name, and the counts' tail
-            if room < len(self.offline) and self.counts is not None:
-                right = self._counts(short=True)
-                room = width - left.cell_length - right.cell_length - 2
-            left = left.append(Content.styled(self.offline[: max(room, 0)], "bold $error"))
+        if self.offline:  # more important than the database's name, even than the counts
+            status, right = self._offline(width - left.cell_length - 2, right)
+            left = left.append(Content.styled(status, "bold $error"))
         elif room >= 8:
             left = left.append(Content.styled(tail(plain(self.db_label), room), "dim"))
         else:  # no room for the database: the agent and the counts stay whole
             left = Content.assemble(("deskterm", "bold"), " · ", line(self.agent, 24), " ")
         gap = max(1, width - left.cell_length - right.cell_length)
         return Content.assemble(left, " " * gap, right)
+
+    def _offline(self, room: int, right: Content) -> tuple[str, Content]:
+        """The offline status and the counts beside it, in ``room`` cells: the full words
+        with the counts if they fit, then shorter words, then the words without counts
+        (they are as old as the outage anyway)."""
+        full = self.offline
+        shorter = [full, full.partition(" · ")[0], full.replace(" since", "").partition(" · ")[0]]
+        counts = [right] if self.counts is None else [right, self._counts(short=True)]
+        for status in shorter:
+            for beside in counts:
+                if len(status) + 1 + beside.cell_length <= room:
+                    return status, beside
+        return full[: max(room, 0)], Content("")
 
 
 def _count(value: int, label: str, colour: str) -> Content:
