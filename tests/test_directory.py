@@ -120,3 +120,52 @@ def test_index_built_in_parts_finds_everyone(desk, people, clock, monkeypatch):
     assert d.index_ready and d.searchable and d.index_progress is None
     for query, person in (("jim", jim), ("mrgo", margo), ("alecia", alecia)):
         assert d.search(query).ids[:1] == [person.id], query
+
+
+def test_a_change_read_just_before_the_database_went_away_is_not_lost(clock):
+    """The feed said "Jim changed", then reading Jim's summary failed (here: a real
+    PostgreSQL permission taken away, as a failover to a half-ready replica would):
+    the next sync applies it, although the feed has nothing new."""
+    from sqlalchemy import create_engine
+
+    from conftest import PG_BASE, PgSchema, require_pg
+    from deskterm.errors import StorageError
+    from deskterm.storage import open_engine
+
+    require_pg()
+    schema = PgSchema()
+    role = f"r_{schema.name}"
+    admin = create_engine(PG_BASE)
+    try:
+        owner = open_engine(schema.url)
+        desk = Desk(owner, "ana", clock=clock)
+        jim = desk.add_person({"name": "Jim Okafor"})
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema.name}" TO "{role}"')
+            tables = f'ALL TABLES IN SCHEMA "{schema.name}"'
+            conn.exec_driver_sql(f'GRANT SELECT ON {tables} TO "{role}"')
+        reader_url = schema.url.replace("postgres@", f"{role}@", 1)
+        reader = open_engine(reader_url, migrate=False)
+        directory = Directory(Desk(reader, "ana", clock=clock), tz=BERLIN, clock=clock)
+        directory.save_index = False
+        directory.load()
+        directory.sync()  # the feed's starting point
+        desk.log_mood(jim.id, 1, "furious about the invoice")
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'REVOKE SELECT ON "{schema.name}".person FROM "{role}"')
+        with pytest.raises(StorageError):
+            directory.sync()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'GRANT SELECT ON "{schema.name}".person TO "{role}"')
+        batch = directory.sync()
+        assert jim.id in batch.changed
+        assert directory.row_for(jim.id).category == "bad_mood"
+        reader.dispose()
+        owner.dispose()
+    finally:
+        schema.drop()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+        admin.dispose()

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from deskterm.clock import utcnow
+from deskterm.errors import DeskError
 from deskterm.queue import Queue, QueueRow, QueueSettings, Summary, SummaryTable, order_queue
 from deskterm.search import SearchDoc, SearchIndex, SearchResult
 from deskterm.services.desk import Desk
@@ -69,6 +70,14 @@ def _bulk_allocation(*, freeze: bool = False) -> Iterator[None]:
 INDEX_PART = 250_000  # people per index segment when building: searchable after the first
 
 
+def _then(older: ChangeBatch, newer: ChangeBatch) -> ChangeBatch:
+    """Two batches as one, the newer deciding for a person in both."""
+    return ChangeBatch(
+        changed=(older.changed - newer.erased) | newer.changed,
+        erased=(older.erased - newer.changed) | newer.erased,
+    )
+
+
 def _tag_words(raw: str) -> str:
     """Stored tags (a JSON list) as words for the index; plain lists skip the JSON parser.
 
@@ -101,6 +110,7 @@ class Directory:
         self.clock = clock
         self._lock = threading.RLock()
         self._sync_lock = threading.Lock()  # one sync at a time: summaries land in order
+        self._unapplied: ChangeBatch | None = None  # polled, but the database went away
         self._generation = 0
         self._table = SummaryTable.from_rows([])
         self._index: SearchIndex | None = None
@@ -297,11 +307,20 @@ class Directory:
 
         Serialised: two workers syncing at once would otherwise read summaries in one
         order and store them in the other, leaving an older row in place of a newer one.
+        A batch read from the feed whose summaries could not be (the database went away
+        in between) is applied with the next sync, not lost.
         """
         with self._sync_lock:
             batch = self.desk.poll_changes()
+            if self._unapplied is not None:
+                batch = _then(self._unapplied, batch)
             if batch:
-                self.apply(batch)
+                try:
+                    self.apply(batch)
+                except DeskError:
+                    self._unapplied = batch
+                    raise
+            self._unapplied = None
             return batch
 
     def apply(self, batch: ChangeBatch) -> None:

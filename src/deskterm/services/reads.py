@@ -21,7 +21,7 @@ from deskterm.services.views import (
     PersonDetail,
     PersonRecord,
 )
-from deskterm.storage.faults import describe, is_unavailable, storage_error
+from deskterm.storage.faults import describe, storage_error
 
 SUMMARY_COLUMNS = (
     Person.id,
@@ -93,11 +93,7 @@ class Reads:
         try:
             with self._session() as session:
                 return fn(session)
-        except OperationalError as exc:
-            raise storage_error(exc) from None
-        except DBAPIError as exc:  # a lost connection seen by another error class
-            if not is_unavailable(exc):
-                raise
+        except DBAPIError as exc:  # a read stores nothing: any driver error is one line
             raise storage_error(exc) from None
 
     # -- one person -------------------------------------------------------------------
