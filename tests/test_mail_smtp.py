@@ -180,3 +180,36 @@ def test_mail_send_and_flush_from_the_command_line(tmp_path):
         controller.stop()
     ((_, rcpts, data),) = inbox.got  # logged in with the command's password, sent once
     assert rcpts == ["jim@example.com"] and b"On its way." in data and b"\r\n-- \r\nAna" in data
+
+
+def test_two_desks_flushing_at_once_send_each_message_once(desk, engine, clock, smtp):
+    """Each message is claimed in a transaction before it is handed over, so two desks
+    (threads here, each with its own Desk) never send the same one."""
+    import threading
+
+    from deskterm.services import Desk
+
+    inbox, transport = smtp
+    jim = desk.add_person({"name": "Jim", "email": "jim@example.com"})
+    box = Mail(desk, SETTINGS)
+    queued = [
+        box.queue_message(jim.id, Compose("jim@example.com", f"n{i}", "x")) for i in range(12)
+    ]
+    results: list = []
+    start = threading.Barrier(2)
+
+    def flush(agent: str) -> None:
+        other = Mail(Desk(engine, agent, clock=clock), SETTINGS)
+        start.wait()
+        results.extend(other.send_queued(transport))
+
+    threads = [threading.Thread(target=flush, args=(a,)) for a in ("ana", "bo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    sent_ids = sorted(r.id for r in results if r.sent)
+    assert sent_ids == sorted(m.id for m in queued)
+    received = [data.split(b"Message-ID: ")[1].split(b"\r\n")[0] for _, _, data in inbox.got]
+    assert sorted(received) == sorted(m.message_id.encode() for m in queued)
+    assert {box.message(m.id).message.status for m in queued} == {"sent"}
