@@ -149,3 +149,30 @@ def test_maildir_rerun_stores_nothing_twice(desk, tmp_path):
         (tmp_path / "new" / f"again{i}").write_bytes(make_mail(message_id=f"<md{i}@x>"))
     second = box.receive_maildir(tmp_path)
     assert (second.stored, second.duplicates) == (0, 3)
+
+
+def test_mangled_mail_never_crashes_the_parser():
+    """Thousands of random corruptions of real-looking mail: each one parses or is
+    refused as not mail; nothing else is ever raised."""
+    import random
+
+    rnd = random.Random(5)
+    samples = [v for k, v in MESSY.items() if k != "20 MB attachment"] + [make_mail()]
+    junk = [b"\r\n", b"\n", b":", b"=?", b"?=", b"=?utf-8?b?", b"--b", b"\xff", b"\x00",
+            b"<", b">", b'"', b";", b"boundary=", b"charset=", b"Content-Type: multipart/",
+            b"message/rfc822", b"\r\n\r\n", b"=\r\n", b"base64"]  # fmt: skip
+    for _ in range(2000):
+        data = bytearray(rnd.choice(samples))
+        for _ in range(rnd.randint(1, 6)):
+            at = rnd.randrange(len(data) + 1)
+            if rnd.random() < 0.5:
+                data[at:at] = rnd.choice(junk)
+            else:
+                del data[at : at + rnd.randint(1, 20)]
+        try:
+            got = parse(bytes(data))
+        except NotMail:
+            continue
+        assert isinstance(got.text, str) and isinstance(got.subject, str)
+        got.text.encode("utf-8")  # storable: no lone surrogates
+        got.subject.encode("utf-8")

@@ -58,11 +58,11 @@ def header_text(value: object) -> str:
 def _decode_words(raw: str) -> str:
     try:
         return str(make_header(decode_header(raw)))
-    except (LookupError, UnicodeError, ValueError, AssertionError, TypeError):
+    except Exception:  # email raises a zoo of errors on hostile encoded words
         pass
     try:
         parts = decode_header(raw)
-    except (ValueError, AssertionError, TypeError):
+    except Exception:  # not decodable at all: the header as written
         return raw
     out = []
     for chunk, charset in parts:
