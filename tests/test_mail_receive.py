@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from deskterm.mail.parse import NotMail, parse
+from deskterm.mail.parse import NotMail, parse, reply_to
 from mailmaker import mail as make_mail
 from mailmaker import raw
 
@@ -169,6 +169,7 @@ def test_mangled_mail_never_crashes_the_parser():
                 data[at:at] = rnd.choice(junk)
             else:
                 del data[at : at + rnd.randint(1, 20)]
+        reply_to(bytes(data)).encode("utf-8")
         try:
             got = parse(bytes(data))
         except NotMail:

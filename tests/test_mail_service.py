@@ -167,3 +167,8 @@ def test_the_quick_summary_of_new_mail_matches_a_full_recount(box, desk, clock, 
         full = person.s_subjects, person.s_waiting_since
     assert quick == full
     assert full[1] is not None and full[0] == "Away Second First"
+
+
+def test_a_reply_goes_to_the_reply_to_the_sender_asked_for(box):
+    got = box.receive(make_mail(headers={"Reply-To": "Jim at home <jim@home.example>"}))
+    assert box.reply_template(got.message.person_id).to == "Jim at home <jim@home.example>"

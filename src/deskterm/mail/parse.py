@@ -119,6 +119,24 @@ def _get(msg: Message, name: str) -> str | None:
     return values[0] if values else None
 
 
+def reply_to(raw: bytes) -> str:
+    """Where the sender asked answers to go (their Reply-To), "" when they did not."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    msg = email.message_from_bytes(head + b"\r\n\r\n", policy=policy.compat32)
+    addresses = []
+    for value in _all(msg, "Reply-To"):
+        try:
+            pairs = getaddresses([value.replace("\r", " ").replace("\n", " ")])
+        except (TypeError, ValueError, IndexError):
+            continue
+        for name, address in pairs:
+            address = clean(address.strip())
+            if _usable(address):
+                shown = header_text(name).strip().strip('"').strip()
+                addresses.append(format_address(shown, address))
+    return ", ".join(addresses)
+
+
 def format_address(name: str, address: str) -> str:
     """``Name <address>``, or the address alone."""
     return f"{name} <{address}>" if name else address

@@ -182,21 +182,32 @@ class Mail:
 
     # -- writing ----------------------------------------------------------------------
     def reply_template(self, person_id: int) -> Compose:
-        """What ``r`` opens: To the sender, "Re: subject" (never "Re: Re:"), In-Reply-To
-        and References set, the text empty above the signature ([mail] signature) and the
-        quoted original below. Without any incoming mail it is ``new_template``."""
+        """What ``r`` opens: To the sender (their Reply-To when they set one), "Re:
+        subject" (never "Re: Re:"), In-Reply-To and References set, the text empty above
+        the signature ([mail] signature) and the quoted original below. Without any
+        incoming mail it is ``new_template``."""
         original = self.latest_incoming(person_id)
         if original is None:
             return self.new_template(person_id)
         detail = self.message(original.id)
         quoted = c.quote(detail.fresh, original.from_addr, original.date_at or original.at)
         return Compose(
-            to=original.from_addr,
+            to=self._reply_to(original.id) or original.from_addr,
             subject=c.reply_subject(original.subject),
             text=c.with_signature("\n", self._signature()) + "\n" + quoted,
             in_reply_to=original.message_id,
             references=c.reply_references(original.references, original.message_id),
         )
+
+    def _reply_to(self, message_id: int) -> str:
+        """The Reply-To of a received message, read from its bytes ("" when none)."""
+        try:
+            data = self.raw(message_id)
+        except NotFound:  # imported mail keeps no bytes
+            return ""
+        from deskterm.mail.parse import reply_to
+
+        return reply_to(data)
 
     def new_template(self, person_id: int) -> Compose:
         """What ``w`` opens: To the person's email, no subject, the signature."""
