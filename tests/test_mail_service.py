@@ -172,3 +172,16 @@ def test_the_quick_summary_of_new_mail_matches_a_full_recount(box, desk, clock, 
 def test_a_reply_goes_to_the_reply_to_the_sender_asked_for(box):
     got = box.receive(make_mail(headers={"Reply-To": "Jim at home <jim@home.example>"}))
     assert box.reply_template(got.message.person_id).to == "Jim at home <jim@home.example>"
+
+
+def test_mail_from_our_own_address_is_not_a_customer(box, desk):
+    copy = box.receive(make_mail(sender="Support <SUPPORT@desk.example>", message_id="<own@x>"))
+    assert copy.message.person_id is None and not copy.new_person
+    assert [p.id for p in box.unsorted()] == [copy.message.id]
+
+
+def test_a_copy_of_our_own_answer_coming_back_is_already_stored(box, desk):
+    jim = desk.add_person({"name": "Jim", "email": "jim@example.com"})
+    sent = box.queue_message(jim.id, Compose("jim@example.com", "Hello", "Hi Jim"))
+    back = box.receive(box.raw(sent.id))  # a BCC or the server's Sent copy
+    assert back.duplicate and back.message.id == sent.id

@@ -316,6 +316,11 @@ class Mail:
         poll = self.settings.imap.poll_seconds if self.settings else 60.0
         watch(self, source, stop=stop, poll_seconds=poll, on_stored=on_stored, on_error=on_error)
 
+    def own_address(self) -> str:
+        """The bare address of ``[mail] from`` in lower case ("" when unset)."""
+        sender = self.settings.sender if self.settings else ""
+        return c.sender_address(sender).lower() if sender else ""
+
     def _signature(self) -> str:
         return self.settings.signature if self.settings else ""
 

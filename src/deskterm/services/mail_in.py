@@ -103,9 +103,10 @@ def _stored(session: Session, message_id: str) -> MessageView | None:
 
 
 def _person_for(mail: Mail, session: Session, parsed: ParsedMail) -> tuple[Person | None, bool]:
-    """The sender's person (locked), a new one for an unknown sender, or None."""
+    """The sender's person (locked), a new one for an unknown sender, or None (no usable
+    sender, or our own [mail] from address: a loop or a copy is no customer)."""
     address = parsed.from_email
-    if not address:
+    if not address or address == mail.own_address():
         return None, False
     found = session.execute(
         select(Person).where(Person.email == address).with_for_update()
