@@ -28,7 +28,7 @@ from deskterm.services.views import ChangeBatch
 
 if TYPE_CHECKING:
     from deskterm.config import Settings
-    from deskterm.team.report import TeamReport
+    from deskterm.team.report import TeamReport, WeekRisk
 
 
 def search_doc(row: tuple[Any, ...]) -> SearchDoc:
@@ -281,25 +281,33 @@ class Directory:
             return self.search(query, limit=limit)
         return result
 
-    def team_report(self) -> TeamReport:
+    def team_report(self, *, history: bool = True) -> TeamReport:
         """The team view's numbers: aggregate queries, and the at-risk list from the
-        summaries held here (read from the database if none are loaded yet)."""
-        from deskterm.services.report import team_report
-        from deskterm.team.report import at_risk_people
+        summaries held here (read from the database if none are loaded yet); without
+        ``history`` the at-risk weeks are left for ``risk_history``."""
+        from deskterm.services.report import summaries_of, team_report
 
         now = self.clock()
         with self._lock:
             loaded = self._queue is not None or len(self._table) > 0
-            people = len(self._table) if loaded else None
-            risk = at_risk_people(self._table, now=now, settings=self.settings) if loaded else None
+            summaries = (
+                summaries_of(self._table, now=now, settings=self.settings) if loaded else None
+            )
         return team_report(
             self.desk,
             now_fn=lambda: now,
             tz=self.tz,
             settings=self.settings,
-            people=people,
-            at_risk=risk,
+            summaries=summaries,
+            history=history,
         )
+
+    def risk_history(self, now: datetime) -> tuple[WeekRisk, ...]:
+        """People at risk at the end of each of the last 12 weeks (slower: seconds at
+        100,000 people, so the team view draws it last)."""
+        from deskterm.services.report import risk_history
+
+        return risk_history(self.desk, now=now, tz=self.tz, settings=self.settings)
 
     # -- staying current --------------------------------------------------------------
     def sync(self) -> ChangeBatch:

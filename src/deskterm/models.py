@@ -111,7 +111,13 @@ class FollowUp(SQLModel, table=True):
     """A promise to come back to someone, visible until done with an outcome."""
 
     __tablename__ = "follow_up"
-    __table_args__ = (Index("ix_follow_up_person_open", "person_id", "done_at"),)
+    __table_args__ = (
+        Index("ix_follow_up_person_open", "person_id", "done_at"),
+        # The team report reads by time, from the index alone: due per day, open ones
+        # per assignee, dones by time (at risk).
+        Index("ix_follow_up_due_at", "due_at", "done_at"),
+        Index("ix_follow_up_done_at", "done_at", "assignee", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -130,7 +136,10 @@ class Mood(SQLModel, table=True):
     """How a person felt, on a scale 1 (very upset) to 5 (delighted), and why."""
 
     __tablename__ = "mood"
-    __table_args__ = (Index("ix_mood_person_at", "person_id", "at"),)
+    __table_args__ = (
+        Index("ix_mood_person_at", "person_id", "at"),
+        Index("ix_mood_at", "at", "level"),  # the team view's weeks, from the index alone
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

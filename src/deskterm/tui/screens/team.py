@@ -7,7 +7,7 @@ and the in-memory summaries); the screen only draws them. Escape returns to the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -25,7 +25,7 @@ from textual_plotext import PlotextPlot
 
 from deskterm.directory import Directory
 from deskterm.errors import DeskError
-from deskterm.team.report import TeamReport
+from deskterm.team.report import TeamReport, WeekRisk
 from deskterm.textsafe import one_line
 from deskterm.tui.text import people as count_people
 
@@ -41,6 +41,11 @@ def _day(day: date) -> str:
 class ReportReady(Message):
     report: TeamReport | None
     error: str = ""
+
+
+@dataclass
+class HistoryReady(Message):
+    weeks: tuple[WeekRisk, ...]
 
 
 class TeamScreen(Screen[int | None]):
@@ -76,8 +81,11 @@ class TeamScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, group="team-report")
     def load(self) -> None:
+        """Everything but the at-risk weeks first (fast), then those (slower)."""
         try:
-            self.post_message(ReportReady(self.directory.team_report()))
+            report = self.directory.team_report(history=False)
+            self.post_message(ReportReady(report))
+            self.post_message(HistoryReady(self.directory.risk_history(report.now)))
         except DeskError as err:
             self.post_message(ReportReady(None, str(err)))
 
@@ -102,8 +110,13 @@ class TeamScreen(Screen[int | None]):
         self._draw_mood(report)
         self._draw_days(report)
         self._draw_agents(report)
-        self._draw_risk(report)
+        self._plot("risk", "People at risk, end of each week: counting…")
         self._fill_list(report)
+
+    def on_history_ready(self, message: HistoryReady) -> None:
+        if self.report is not None:
+            self.report = replace(self.report, risk_weeks=message.weeks)
+            self._draw_risk(self.report)
 
     # -- the charts ---------------------------------------------------------------------
     def _plot(self, name: str, title: str):  # type: ignore[no-untyped-def]

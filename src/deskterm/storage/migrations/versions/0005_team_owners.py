@@ -30,6 +30,13 @@ def upgrade() -> None:
     with op.batch_alter_table("follow_up", schema=None) as batch_op:
         batch_op.add_column(sa.Column("assignee", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("check_back_of", sa.Integer(), nullable=True))
+        # The team report reads by time: due per day, dones and open ones, moods per week.
+        batch_op.create_index("ix_follow_up_due_at", ["due_at", "done_at"], unique=False)
+        batch_op.create_index(
+            "ix_follow_up_done_at", ["done_at", "assignee", "due_at"], unique=False
+        )
+    with op.batch_alter_table("mood", schema=None) as batch_op:
+        batch_op.create_index("ix_mood_at", ["at", "level"], unique=False)
     op.execute("UPDATE follow_up SET assignee = agent WHERE assignee IS NULL")
     # No follow-up was a check-back before this revision: a person's latest done one is
     # unconfirmed (as services.summary computes it from now on).
@@ -44,7 +51,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mood", schema=None) as batch_op:
+        batch_op.drop_index("ix_mood_at")
     with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.drop_index("ix_follow_up_done_at")
+        batch_op.drop_index("ix_follow_up_due_at")
         batch_op.drop_column("check_back_of")
         batch_op.drop_column("assignee")
     with op.batch_alter_table("person", schema=None) as batch_op:
