@@ -33,7 +33,7 @@ import pytest
 
 PG_ROOT = Path("/usr/lib/postgresql")
 RUN_AS = "postgres"
-_live: set[PgCluster] = set()
+_live: set[PgCluster | PgTemplate] = set()
 
 
 def pg_bindir() -> Path | None:
@@ -94,9 +94,11 @@ class PgTemplate:
         if done.returncode != 0:
             shutil.rmtree(self.root, ignore_errors=True)
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
+        _live.add(self)
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        _live.discard(self)
 
 
 class PgCluster:
@@ -169,8 +171,8 @@ class PgCluster:
 
 
 @atexit.register
-def _stop_leftovers() -> None:  # a crashed or interrupted session leaves no server behind
-    for cluster in list(_live):
+def _stop_leftovers() -> None:  # an interrupted session leaves no server or folder behind
+    for cluster in sorted(_live, key=lambda x: isinstance(x, PgTemplate)):  # templates last
         cluster.remove()
 
 
