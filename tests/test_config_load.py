@@ -34,7 +34,7 @@ def test_empty_personal_file_gives_defaults_everywhere(tmp_path):
     assert s.mood.labels == ("very upset", "frustrated", "okay", "pleased", "delighted")
     assert s.queue.quiet_days == 7 and s.queue.bad_mood_max == 2
     assert s.queue.order == ("overdue", "due_today", "waiting", "bad_mood", "at_risk", "rest")
-    assert s.ui.theme == "textual-dark" and s.ui.refresh_seconds == 2.0
+    assert s.ui.theme == "textual-dark" and s.ui.refresh_seconds == 10.0
     assert s.database.url.startswith("sqlite:///") and s.database.url.endswith("/desk.db")
     assert s.agent.name
     assert isinstance(s.agent.tz, ZoneInfo)

@@ -106,3 +106,15 @@ def test_postgresql_listener_comes_back_after_the_connection_dies(engine, other)
         jim = other.add_person({"name": "Jim"})
         other.log_note(jim.id, "still there?")
         assert feed.wait(5) is True
+
+
+def test_a_poke_wakes_the_waiter_at_once(engine):
+    """poke() from another thread: wait returns True without any commit."""
+    with open_feed(engine) as feed:
+        feed.wait(0.05)
+        started = time.monotonic()
+        poker = later(0.1, feed.poke)
+        assert feed.wait(30) is True
+        poker.join()
+        assert time.monotonic() - started < 1
+        assert feed.wait(0.2) is False  # one poke, one wake-up

@@ -241,7 +241,7 @@ async def test_desk_errors_are_shown_in_the_dialog(app, settle, other_desk, peop
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await select(app, pilot, settle, people.jim.id)
-        app.screen.sync_timer.pause()  # hold the refresh so Jim stays on screen
+        app.screen.watcher.pause()  # hold the refresh so Jim stays on screen
         other_desk.erase(people.jim.id)
         await pilot.press("n", *"hello", "enter")
         await settle(pilot)

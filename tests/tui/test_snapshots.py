@@ -18,7 +18,7 @@ def ready(settle, *keys: str):
 
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        pilot.app.screen.sync_timer.pause()
+        pilot.app.screen.watcher.pause()
         pilot.app.screen.query_one(SearchBox).cursor_blink = False
         if keys:
             await pilot.press(*keys)

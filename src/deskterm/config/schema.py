@@ -428,8 +428,8 @@ _SCHEMA: tuple[Key, ...] = (
         "refresh_seconds",
         "number",
         "a number greater than 0",
-        "How often, in seconds, the screen checks for changes made by other agents.",
-        _const(2.0),
+        "Seconds between two safety-net checks for other agents' changes (they arrive live).",
+        _const(10.0),
         _positive_number,
     ),
     Key(

@@ -62,7 +62,7 @@ class QueueSection:
 
 @dataclass(frozen=True, slots=True)
 class UISection:
-    """``[ui]``: the look and the refresh interval."""
+    """``[ui]``: the look and the safety-net refresh interval."""
 
     theme: str
     refresh_seconds: float

@@ -52,6 +52,10 @@ class Team:
         )
 
     @property
+    def expiry(self) -> float:
+        return self.board.expiry
+
+    @property
     def desk_id(self) -> str:
         return self.board.desk_id
 

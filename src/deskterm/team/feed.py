@@ -11,8 +11,8 @@ wake-up costs nothing, and the desk keeps a slow fallback poll anyway.
 - SQLite: one long-lived connection reads ``PRAGMA data_version`` every ~100 ms; the
   number moves whenever another connection commits to the file.
 
-Both are thread-safe in one way only: one thread waits, any thread may ``close()``,
-which wakes the waiter at once.
+Both are thread-safe in one way only: one thread waits; any thread may ``poke()`` (the
+waiter returns True at once) or ``close()`` (it returns False at once).
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ class LiveFeed(ABC):
     def close(self) -> None:
         """Stop: wake a waiting thread (it returns False) and release the connection."""
 
+    @abstractmethod
+    def poke(self) -> None:
+        """Wake a waiting thread now (it returns True): this desk itself has news."""
+
     @property
     def closed(self) -> bool:
         return self._closed.is_set()
@@ -80,6 +84,7 @@ class DataVersionFeed(LiveFeed):
         self._conn: Any = None
         self._version: int | None = None
         self._lost = False
+        self._poked = threading.Event()
 
     def wait(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -88,14 +93,18 @@ class DataVersionFeed(LiveFeed):
                 if self.closed:
                     break
                 moved = self._look()
-            if moved:
+            if moved or self._poked.is_set():
+                self._poked.clear()
                 self.wakes += 1
                 return True
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            self._closed.wait(min(self.poll, left))
+            self._poked.wait(min(self.poll, left))
         return False
+
+    def poke(self) -> None:
+        self._poked.set()
 
     def _look(self) -> bool:
         """Read the version; True if it moved, or on losing or regaining the file."""
@@ -125,6 +134,7 @@ class DataVersionFeed(LiveFeed):
 
     def close(self) -> None:
         self._closed.set()
+        self._poked.set()
         with self._lock:
             self._release()
 
@@ -147,6 +157,7 @@ class NotifyFeed(LiveFeed):
         self._next_try = 0.0
         self.channel: str | None = None
         self.payloads: list[str] = []  # the newest notifications' payloads (for tests)
+        self._poked = False
         self._wake_r, self._wake_w = self._pipe = os.pipe()
         os.set_blocking(self._wake_w, False)
 
@@ -225,7 +236,10 @@ class NotifyFeed(LiveFeed):
             selector.register(self._wake_r, selectors.EVENT_READ)
             ready = selector.select(max(0.0, timeout))
         if any(key.fd == self._wake_r for key, _ in ready):
-            return False
+            with contextlib.suppress(OSError):
+                os.read(self._wake_r, 4096)
+            poked, self._poked = self._poked, False
+            return poked and not self.closed
         try:
             got = [n.payload for n in conn.notifies(timeout=0)] if ready else []
         except psycopg.Error:
@@ -242,6 +256,13 @@ class NotifyFeed(LiveFeed):
         if conn is not None:
             with contextlib.suppress(Exception):  # a broken connection may fail to close
                 conn.close()
+
+    def poke(self) -> None:
+        if not self._pipe:
+            return
+        self._poked = True
+        with contextlib.suppress(OSError):  # full: the waiter wakes anyway; closed: no waiter
+            os.write(self._wake_w, b"p")
 
     def close(self) -> None:
         if not self._pipe:

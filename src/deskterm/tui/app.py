@@ -1,8 +1,9 @@
 """The deskterm App: small on purpose.
 
 It takes a ready ``Desk`` and the effective ``Settings``, applies the theme and the
-``[keys]`` remap, builds the ``Directory`` (the in-memory queue and search) and pushes
-the main screen. Everything else lives in ``screens/``, ``widgets/`` and ``commands``.
+``[keys]`` remap, builds the ``Directory`` (the in-memory queue and search) and the
+``Team`` (live updates and presence) and pushes the main screen. Everything else lives
+in ``screens/``, ``widgets/`` and ``commands``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from deskterm.config import ConfigError, Settings, set_personal_value
 from deskterm.directory import Directory
 from deskterm.drafts import Drafts
 from deskterm.services import Desk
+from deskterm.services.team import Team
 from deskterm.tui.commands import app_bindings, keymap
 from deskterm.tui.screens.main import MainScreen
 
@@ -46,6 +48,7 @@ class DeskApp(App[None]):
         directory: Directory | None = None,
         clock: Callable[[], datetime] | None = None,
         drafts: Drafts | None = None,
+        team: Team | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -54,6 +57,7 @@ class DeskApp(App[None]):
         self.db_label = db_label
         self.clock = clock or desk.clock
         self.directory = directory or Directory.for_settings(desk, settings, clock=self.clock)
+        self.team = team or Team.for_settings(desk.engine, settings)
         self._saved_theme = settings.ui.theme
         self._replays: list[tuple[events.Key, int]] = []
         self.set_keymap(keymap(settings.keys))
@@ -69,6 +73,7 @@ class DeskApp(App[None]):
             MainScreen(
                 desk=self.desk,
                 directory=self.directory,
+                team=self.team,
                 settings=self.settings,
                 db_label=self.db_label,
                 clock=self.clock,

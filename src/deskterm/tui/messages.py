@@ -14,6 +14,7 @@ from textual.message import Message
 from deskterm.queue import Queue, QueueRow
 from deskterm.search import SearchResult
 from deskterm.services.health import Transition
+from deskterm.services.team import DeskSeen
 from deskterm.services.views import EntryView, PersonDetail
 
 if TYPE_CHECKING:
@@ -139,3 +140,10 @@ class MailProblem(Message):
 
     what: str  # "fetch" or "send"
     text: str
+
+
+@dataclass
+class PresenceSeen(Message):
+    """The other open desks changed: who is on whom, and who is writing."""
+
+    desks: tuple[DeskSeen, ...]

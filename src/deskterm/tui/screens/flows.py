@@ -62,6 +62,7 @@ class QuickLogging:
         def current_detail(self) -> PersonDetail | None: ...
         def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
         def report(self, error: StorageError | None) -> None: ...
+        def open_writing(self, person_id: int, window: Any) -> None: ...
 
     # -- the actions --------------------------------------------------------------------
     def action_follow_up(self) -> None:
@@ -257,7 +258,10 @@ class QuickLogging:
             clock=self.clock,
             tz=self.tz,
         )
-        self.app.push_screen(modal.keep_with(keeper))
+        if person_id is None:  # a new person: nobody can be writing to them yet
+            self.app.push_screen(modal.keep_with(keeper))
+        else:  # asks first if someone else is writing to them (``screens/live.py``)
+            self.open_writing(person_id, modal.keep_with(keeper))
 
     @work(thread=True, group="write")
     def write(

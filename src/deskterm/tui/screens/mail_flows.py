@@ -62,6 +62,7 @@ class MailFlows:
         def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
         def sync(self, force: bool = False) -> None: ...
         def write(self, person_id: int | None, call: Callable[[], Any], text: str, **kw: Any): ...
+        def open_writing(self, person_id: int, window: Any, done: Any, **kw: Any) -> None: ...
 
     # -- the mail workers ---------------------------------------------------------------
     def start_mail(self) -> None:
@@ -137,8 +138,12 @@ class MailFlows:
                 self.flush_outbox()
                 self.request_person(person_id, force=True)
 
-        self.app.push_screen(screen.keep_with(keeper), done)
-        self.prepare_letter(screen, kind, person_id)
+        self.open_writing(  # asks first if someone else is writing to them
+            person_id,
+            screen.keep_with(keeper),
+            done,
+            opened=lambda: self.prepare_letter(screen, kind, person_id),
+        )
 
     @work(thread=True, exclusive=True, group="mail-letter", exit_on_error=False)
     def prepare_letter(self, screen: ComposeScreen, kind: str, person_id: int) -> None:

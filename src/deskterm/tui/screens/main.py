@@ -2,8 +2,8 @@
 right, the footer below — and the workers that keep them current.
 
 Every database and search call runs in a thread worker that posts a message back; the
-handlers here only move data into widgets. Another agent's work arrives through the
-periodic ``sync`` without a keypress, and never disturbs an open modal or the search.
+handlers here only move data into widgets. Another agent's work arrives live (see
+``screens/live.py``) without a keypress, and never disturbs an open modal or the search.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from deskterm.queue import Queue
 from deskterm.services import Desk, PersonDetail
 from deskterm.services.health import Health, Transition
 from deskterm.services.mail import Mail
+from deskterm.services.team import Team
 from deskterm.tui import messages as m
 from deskterm.tui.commands import OPENERS, CommandsProvider, PeopleProvider, screen_bindings
 from deskterm.tui.screens.flows import QuickLogging
+from deskterm.tui.screens.live import LiveUpdates
 from deskterm.tui.screens.mail_flows import MailFlows, mail_for
 from deskterm.tui.screens.owners import OwnerActions
 from deskterm.tui.screens.search import SearchMixin
@@ -41,9 +43,10 @@ from deskterm.tui.widgets.queue_list import QueueList
 from deskterm.tui.widgets.search_box import SearchBox
 
 PAGE = 50
+RETRY_TICK = 1.0  # seconds between two looks at whether an offline retry is due
 
 
-class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None]):
+class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin, Screen[None]):
     """Who needs attention now, and everything about the selected person."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,6 +61,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
         *,
         desk: Desk,
         directory: Directory,
+        team: Team,
         settings: Settings,
         db_label: str,
         clock: Callable[[], datetime],
@@ -65,7 +69,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
         health: Health | None = None,
     ) -> None:
         super().__init__()
-        self.desk, self.directory, self.settings = desk, directory, settings
+        self.desk, self.directory, self.team, self.settings = desk, directory, team, settings
         self.clock, self.tz, self.db_label = clock, settings.agent.tz, db_label
         self.drafts = drafts
         self.health = health or Health(clock)
@@ -98,13 +102,19 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
     def on_mount(self) -> None:
         self.load_directory()
         self.load_agents()
+        # Online, the live watcher keeps the screen current; this tick only retries
+        # while the database is away (as often as ``Health`` allows).
         self.sync_timer = self.set_interval(
-            self.settings.ui.refresh_seconds, self.sync_soon, name="sync"
+            min(RETRY_TICK, self.settings.ui.refresh_seconds), self.sync_soon, name="sync"
         )
         self.start_mail()
 
     def on_unmount(self) -> None:
         self.stop_mail()
+        self.stop_live()
+
+    def on_screen_resume(self) -> None:
+        self.moved()  # a window closed: no longer writing
 
     # -- widgets ------------------------------------------------------------------------
     @property
@@ -142,11 +152,12 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
         return any(w.node is self and w.group == group and w.is_running for w in self.workers)
 
     def sync_soon(self) -> None:
-        """The refresh timer: sync unless the first load or a sync is still running.
-
-        While the database is away, tries come as often as ``Health`` allows (backing
-        off); a desk that started offline tries its first load again.
+        """The retry tick: while the database is away, sync (or, for a desk that started
+        offline, load) as often as ``Health`` allows. Online it does nothing: the live
+        watcher (``screens/live.py``) syncs whenever anyone commits.
         """
+        if self.health.online and self.queue is not None:
+            return
         if not self.health.retry_due():
             return
         if self.queue is None:
@@ -158,7 +169,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
 
     @work(thread=True, group="sync")
     def sync(self, force: bool = False) -> None:
-        """Pick up changes by anyone; post the queue if it changed (or a minute passed)."""
+        """Pick up changes by anyone now (ctrl+r); the live watcher does it unasked."""
         try:
             batch = self.directory.sync()
             queue = self.directory.queue()
@@ -211,6 +222,8 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
             self.show_full_queue(keep)
         if first and not self.directory.index_ready:
             self._status(f"{people(len(queue))} · most urgent first · indexing for search…")
+        if first:
+            self.start_live()
         selected = self.queue_list.selected_id
         if selected is not None and selected in changed:
             self.request_person(selected, force=True)
@@ -229,6 +242,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
             self.person_view.show_nobody("no one selected")
         else:
             self.request_person(message.person_id)
+        self.moved()
 
     def request_person(self, person_id: int | None, *, force: bool = False) -> None:
         """Show ``person_id``; at most one load runs at a time and the last request wins."""
@@ -258,6 +272,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, SearchMixin, Screen[None
         if message.person_id == self._want:
             if message.detail is not None:
                 self.person_view.show(message.detail, message.messages)
+                self.show_presence()
             elif message.offline and self.person_view.person_id == message.person_id:
                 pass  # the database is away: what is on screen stays readable
             else:

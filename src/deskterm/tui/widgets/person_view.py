@@ -23,7 +23,9 @@ from textual.widgets import Sparkline, Static
 
 from deskterm.due import describe_due, humanize_span
 from deskterm.queue import mood_mark
+from deskterm.services.team import DeskSeen
 from deskterm.services.views import EntryView, PersonDetail, PersonRecord
+from deskterm.textsafe import one_line
 from deskterm.tui.text import ago, day_time, joined, line, literal
 from deskterm.tui.widgets.timeline import entry_lines
 
@@ -72,6 +74,7 @@ class PersonView(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("no one selected", "dim italic"), id="p-name")
+        yield Static(id="p-presence")
         for section in self.SECTIONS:
             yield Static(id=f"p-{section}", classes="p-line")
         with Horizontal(id="p-trend"):
@@ -87,6 +90,18 @@ class PersonView(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.set_interval(60, self.tick, name="person-clock")
         self.query_one("#p-trend").display = False
+        self.query_one("#p-presence").display = False
+
+    def show_presence(self, desks: Sequence[DeskSeen]) -> None:
+        """Who else is on this person now: "bo writing… since 10:42 · cy here"."""
+        box = self.query_one("#p-presence", Static)
+        box.display = bool(desks)
+        parts: list[Content | str] = []
+        for desk in sorted(desks, key=lambda d: (not d.writing, d.agent)):
+            style = "bold $warning" if desk.writing else "$accent"
+            since = f" since {desk.since.astimezone(self.tz):%H:%M}"
+            parts.append(Content.styled(one_line(desk.doing(), 40), style).append(since))
+        box.update(joined(parts))
 
     # -- data in ------------------------------------------------------------------------
     @property
@@ -113,6 +128,7 @@ class PersonView(VerticalScroll, can_focus=True):
         self.detail, self.entries, self.has_more, self.selected = None, [], False, None
         self.messages = {}
         self.query_one("#p-name", Static).update(Content.styled(text, "dim italic"))
+        self.show_presence(())
         for widget in self.query(".p-line, #p-follow-ups, #p-timeline, #p-more"):
             widget.update("")  # type: ignore[attr-defined]
         self.query_one("#p-trend").display = False

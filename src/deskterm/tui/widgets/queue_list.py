@@ -79,6 +79,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         "queue-list--at_risk",
         "queue-list--rest",
         "queue-list--owner",
+        "queue-list--presence",
     }
     DEFAULT_CSS = """
     QueueList {
@@ -103,6 +104,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         & > .queue-list--at_risk { color: $accent; }
         & > .queue-list--rest { color: $text-muted; }
         & > .queue-list--owner { color: $secondary; }
+        & > .queue-list--presence { color: $warning; text-style: bold; }
     }
     """
 
@@ -119,6 +121,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = 0
         self._selected: int | None = None
         self._rows: dict[int, QueueRow] = {}
+        self._presence: dict[int, str] = {}
         self.empty_text = empty_text
 
     # -- data ---------------------------------------------------------------------------
@@ -147,6 +150,16 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         position = source.position_of(keep) if keep is not None else None
         self._move_to(position if position is not None else fallback, center=True)
         self.refresh()
+
+    def set_presence(self, presence: dict[int, str]) -> None:
+        """Who else is on whom ("bo writing…"), shown before the reason on those rows."""
+        if presence != self._presence:
+            self._presence = presence
+            self.refresh()
+
+    def presence_of(self, person_id: int) -> str:
+        """The presence shown on a person's row ("" when nobody else is on them)."""
+        return self._presence.get(person_id, "")
 
     def set_empty_text(self, text: str) -> None:
         self.empty_text = text
@@ -250,6 +263,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             owner_style = base + self.get_component_rich_style("queue-list--owner")
         name, reason = one_line(row.name), one_line(row.reason)
         tag = f"{fit(one_line(row.owner), OWNER_WIDTH)} · " if row.owner else ""
+        here = one_line(self._presence.get(row.id, ""))
+        if here:
+            reason = f"{here} · {reason}" if reason else here
         room = max(0, width - 4)  # " ▄ " before the name, " " at the end
         name_room = min(cell_len(name), max(MIN_NAME, room // 2))
         if cell_len(tag) > room - name_room - 1 - MIN_NAME:
@@ -265,10 +281,20 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(name, base),
             Segment(" " * gap, base),
             Segment(tag, owner_style),
-            Segment(reason, reason_style),
+            *_tagged(reason, len(here), reason_style, self._presence_style(base, selected)),
             Segment(" ", base),
         ]
         return Strip(segments).crop_extend(0, width, base)
+
+    def _presence_style(self, base: Style, selected: bool) -> Style:
+        return base if selected else base + self.get_component_rich_style("queue-list--presence")
+
+
+def _tagged(text: str, tag_length: int, style: Style, tag_style: Style) -> list[Segment]:
+    """The reason with its first ``tag_length`` characters (the presence) in ``tag_style``."""
+    if not tag_length:
+        return [Segment(text, style)]
+    return [Segment(text[:tag_length], tag_style), Segment(text[tag_length:], style)]
 
 
 def _mood_class(level: int | None) -> str:
