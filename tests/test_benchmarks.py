@@ -36,3 +36,18 @@ def test_benchmark_table_has_the_header_and_one_row(bench) -> None:
     assert "failed" not in lines[2], lines[2]
     assert row[-1] == "not measured"
     assert set(bench.QUERIES) <= set(result["search"]["per_query_ms"])
+
+
+def test_live_benchmark_prints_both_tables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """benchmarks/live.py at a tiny size on SQLite: a latency row and an idle-CPU row."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    live = importlib.import_module("live")
+    monkeypatch.setattr(live.app_start, "DATA", tmp_path)
+    try:
+        text = live.tables(("sqlite",), 300, 3, [300], 1.0)
+    finally:
+        for name in ("live", "app_start", "bench_search"):
+            sys.modules.pop(name, None)
+    lines = text.splitlines()
+    assert lines[2].startswith("| sqlite | 300 | 3/3 | ")
+    assert lines[-1].startswith("| sqlite | 300 | ") and "% of a core" in lines[-1]
