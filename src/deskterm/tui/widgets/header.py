@@ -65,10 +65,11 @@ class DeskHeader(Widget):
         for key, label, colour in COUNTS:
             shown = SHORT.get(label, label) if short else label
             parts.append(_count(counts.get(key, 0), shown, colour))
-        joined = Content(" · ").join(parts)
-        if self.view != "everyone":  # the filter first: the counts are the filter's
-            return Content.assemble((f"{self.view}: ", "bold $accent"), joined)
-        return joined
+        if self.view == "everyone":
+            return Content(" · ").join(parts)
+        # The filter first (the counts are the filter's); narrow, it costs the dots.
+        joined = Content(" " if short else " · ").join(parts)
+        return Content.assemble((f"{self.view}: ", "bold $accent"), joined)
 
     def render(self) -> RenderResult:
         width = self.content_region.width
