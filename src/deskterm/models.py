@@ -129,7 +129,9 @@ class FollowUp(SQLModel, table=True):
     done_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     outcome: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     assignee: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    check_back_of: int | None = None  # the follow-up whose "done" this one checks
+    # The follow-up whose "done" this one checks; 0: a done that needs no check-back
+    # (history from before check-backs existed, or marked confirmed when imported).
+    check_back_of: int | None = None
 
 
 class Mood(SQLModel, table=True):

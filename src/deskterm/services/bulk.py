@@ -50,6 +50,7 @@ class NewFollowUp:
     done_by: str | None = None
     outcome: str | None = None
     assignee: str | None = None
+    confirmed: bool = False  # done and needing no check-back (stored as check_back_of 0)
 
 
 @dataclass(slots=True)
@@ -191,6 +192,7 @@ def _insert_chunk(
                 f.done_by,
                 None if f.outcome is None else v.storable(f.outcome),
                 f.assignee or f.agent or agent,
+                0 if f.confirmed and f.done_at is not None else None,
             )
             for f in person.follow_ups
         ]
@@ -233,6 +235,7 @@ def _insert_chunk(
             "done_by",
             "outcome",
             "assignee",
+            "check_back_of",
         ),
         follow_ups,
     )
@@ -390,7 +393,9 @@ def _summary_general(person: NewPerson) -> dict[str, Any]:
     notes = sorted(
         (e for e in person.entries if e.kind in NOTES_KINDS), key=lambda e: e.at, reverse=True
     )[:3]
-    unconfirmed = max(done, default=None)  # bulk rows are never check-backs
+    closed = [f for f in person.follow_ups if f.done_at is not None]
+    last = max(closed, key=lambda f: f.done_at, default=None)  # type: ignore[arg-type,return-value]
+    unconfirmed = last.done_at if last is not None and not last.confirmed else None
     return {
         "s_mood_level": latest.level if latest else None,
         "s_mood_at": to_epoch(latest.at) if latest else None,

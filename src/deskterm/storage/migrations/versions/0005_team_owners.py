@@ -6,7 +6,8 @@ Create Date: 2026-12-03
 
 A person may have an owner (an agent name); a follow-up is assigned to an agent (the
 one who logged it unless given to someone else; existing rows get their logger) and may
-be the check-back of an earlier follow-up marked done. ``s_unconfirmed`` is the summary
+be the check-back of an earlier follow-up marked done (``check_back_of``; 0 for a done
+that needs none, such as every one done before this revision). ``s_unconfirmed`` is the summary
 column for "done, never confirmed": when the person's latest follow-up was marked done
 without a check-back (epoch seconds, NULL otherwise).
 """
@@ -38,16 +39,9 @@ def upgrade() -> None:
     with op.batch_alter_table("mood", schema=None) as batch_op:
         batch_op.create_index("ix_mood_at", ["at", "level"], unique=False)
     op.execute("UPDATE follow_up SET assignee = agent WHERE assignee IS NULL")
-    # No follow-up was a check-back before this revision: a person's latest done one is
-    # unconfirmed (as services.summary computes it from now on).
-    if op.get_bind().dialect.name == "sqlite":
-        epoch = "CAST(strftime('%s', max(f.done_at)) AS INTEGER)"
-    else:
-        epoch = "CAST(floor(extract(epoch FROM max(f.done_at))) AS BIGINT)"
-    op.execute(
-        f"UPDATE person SET s_unconfirmed = (SELECT {epoch} FROM follow_up f "
-        "WHERE f.person_id = person.id AND f.done_at IS NOT NULL)"
-    )
+    # Follow-ups done before check-backs existed need none: nobody could be asked for one,
+    # so they count as confirmed (check_back_of 0) rather than flag every past "done".
+    op.execute("UPDATE follow_up SET check_back_of = 0 WHERE done_at IS NOT NULL")
 
 
 def downgrade() -> None:
