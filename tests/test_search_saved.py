@@ -213,3 +213,26 @@ def test_an_unchanged_feed_applies_nothing_on_open(desk, people, monkeypatch) ->
     desk.add_person({"name": "Late Comer"})
     assert _open(desk).search("late comer").total == 1
     assert sum(called) == 1
+
+
+def test_checksummed_metadata_missing_a_field_is_rebuilt(desk, people) -> None:
+    """A file of this format whose metadata lacks a field (an older writer) is not used."""
+    import json
+    import zlib
+
+    _open(desk)
+    path = index_path(desk.engine)
+    assert path is not None
+    data = bytearray(path.read_bytes())
+    head = struct.Struct("<8sIIIIQQ")
+    magic, fmt, _len, _crc, body_crc, body_len, body = head.unpack_from(data, 0)
+    meta = json.loads(bytes(data[body + body_len :]))
+    del meta["seen"]
+    raw = json.dumps(meta).encode()
+    data = data[: body + body_len] + raw
+    head.pack_into(data, 0, magic, fmt, len(raw), zlib.crc32(raw), body_crc, body_len, body)
+    path.write_bytes(bytes(data))
+    with pytest.raises(store.Unusable):
+        store.load(path)
+    assert _open(desk).search("margo").ids == [people[0]]
+    assert store.load(path).seq == desk.last_change_id()

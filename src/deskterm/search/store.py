@@ -35,7 +35,7 @@ from .segment import GROUPS, Segment
 __all__ = ["FORMAT", "Saved", "Unusable", "load", "save"]
 
 MAGIC = b"DTSRCH\r\n"  # the CR LF catches a file mangled by newline conversion
-FORMAT = 3  # bump whenever the layout or what is indexed changes: old files are rebuilt
+FORMAT = 4  # bump whenever the layout or what is indexed changes: old files are rebuilt
 _HEAD = struct.Struct("<8sIIIIQQ")  # magic, format, meta len, meta crc, body crc, body len, at
 _ALIGN = 64  # the body starts here too: arrays aligned in memory as in the file
 _ARRAYS = ("ids", "keys", "word_starts", "name_pos", "phone_starts")
@@ -161,13 +161,17 @@ def load(path: Path) -> Saved:
         raise Unusable("checksum mismatch")
     try:
         meta = json.loads(raw)
-        if meta["groups"] != GROUPS:
+        if not isinstance(meta, dict) or meta["groups"] != GROUPS:
             raise Unusable("other field groups")
         parts = [_segment(view, m) for m in meta["segments"]]
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise Unusable(f"bad metadata: {exc}") from None
-    seen = frozenset(int(i) for i in meta["seen"])
-    return Saved([p[0] for p in parts], [p[1] for p in parts], int(meta["seq"]), seen)
+    try:
+        seen = frozenset(int(i) for i in meta["seen"])
+        seq = int(meta["seq"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Unusable(f"bad metadata: {exc}") from None
+    return Saved([p[0] for p in parts], [p[1] for p in parts], seq, seen)
 
 
 def _array(view: memoryview, spec: list[Any]) -> np.ndarray:

@@ -91,6 +91,9 @@ class SavedIndex:
         except store.Unusable as exc:
             self.problem = str(exc)
             return None
+        except Exception as exc:  # never trust the file: whatever it holds, build anew
+            self.problem = f"unreadable: {type(exc).__name__}: {exc}"
+            return None
         index = SearchIndex.from_parts(saved.segments, saved.alive)
         feed = self.changes_since(saved.seq, saved.seen)
         if len(feed.changed) > REBUILD_SHARE * len(index) + 1000:
