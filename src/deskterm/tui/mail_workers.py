@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from deskterm.errors import DeskError
 from deskterm.tui.messages import MailProblem
@@ -36,12 +36,12 @@ class MailWorkers:
         mail: Mail,
         settings: MailSection,
         *,
-        flush_seconds: float = FLUSH_SECONDS,
+        flush_seconds: float | None = None,
     ) -> None:
         self.host = host
         self.mail = mail
         self.settings = settings
-        self.flush_seconds = flush_seconds
+        self.flush_seconds = flush_seconds or FLUSH_SECONDS
         self.stop_event = threading.Event()
         self._flush: Worker[None] | None = None
         self._again = False
@@ -118,8 +118,13 @@ class MailWorkers:
         def failed(reason: str) -> None:
             self._report("fetch", f"mail not fetched — {reason} · retrying")
 
+        worker, app = get_current_worker(), self.host.app
+
+        def stop() -> bool:  # the desk closes: its screen stops us, Textual cancels us
+            return self.stop_event.is_set() or worker.is_cancelled or not app.is_running
+
         try:
-            self.mail.watch(stop=self.stop_event.is_set, on_stored=stored, on_error=failed)
+            self.mail.watch(stop=stop, on_stored=stored, on_error=failed)
         except DeskError as err:  # e.g. [mail.imap] half set: say so once, do not retry
             failed(str(err))
 
