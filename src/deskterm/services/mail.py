@@ -332,7 +332,6 @@ class Mail:
 
 
 Compose = c.Compose
-SendHook = Callable[[SendResult], None]
 
 
 def clean_compose(compose: Compose) -> Compose:
