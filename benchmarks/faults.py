@@ -57,6 +57,7 @@ HEADER = (
 PEOPLE = 40
 LOCKER = """
 import sqlite3, sys, time
+sys.stdin.readline()  # started ahead of time: lock the moment the outage is due
 conn = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
 conn.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
@@ -105,13 +106,29 @@ class SqliteLock:
     def __init__(self, path: Path, hold: float) -> None:
         self.path, self.hold = path, hold
         self.url = f"sqlite:///{path}"
+        self._next: subprocess.Popen[str] | None = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[str]:
+        argv = [sys.executable, "-c", LOCKER, str(self.path), str(self.hold)]
+        return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def restart(self) -> None:
-        argv = [sys.executable, "-c", LOCKER, str(self.path), str(self.hold)]
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-        assert proc.stdout is not None
+        # The locker process is started one outage ahead, so the lock is taken the moment
+        # the outage is due, not a Python start-up later (when few notes remain, the
+        # writers could otherwise finish before the outage begins).
+        proc, self._next = self._next or self._spawn(), self._spawn()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
         proc.stdout.readline()  # "locked": the outage has begun
         proc.wait()
+
+    def close(self) -> None:
+        """Stop the locker waiting for an outage that will not come."""
+        if self._next is not None:
+            self._next.kill()
+            self._next.wait()
+            self._next = None
 
 
 class ClusterRestart:
@@ -201,9 +218,14 @@ def measure(
     started = time.monotonic()
     for thread in threads:
         thread.start()
-    run.outages(log)
-    for thread in threads:
-        thread.join()
+    try:
+        run.outages(log)
+    finally:
+        for thread in threads:
+            thread.join()
+        close = getattr(outage, "close", None)
+        if close is not None:
+            close()
     result.elapsed = time.monotonic() - started
     run.count()
     return result
