@@ -23,6 +23,7 @@ from deskterm.services.summary import subjects_text
 from deskterm.storage.faults import storage_error
 
 if TYPE_CHECKING:
+    from deskterm.services.desk import Desk
     from deskterm.services.mail import Mail
 
 NEW_TAG = "new"
@@ -68,15 +69,7 @@ def _store(mail: Mail, session: Session, parsed: ParsedMail, raw: bytes) -> Rece
     session.flush()
     session.add(MessageRaw(message=message.id, raw=raw))
     if person is not None:
-        desk._append(
-            session,
-            person,
-            "message",
-            message.subject,
-            channel="email",
-            data=_entry_data(message),
-            at=message.at,
-        )
+        _log_message(desk, session, person, message)
         if created:  # their whole history: "created" and this message
             person.s_last_activity = to_epoch(person.created_at)
         _one_more_message(session, person, message, desk.clock())
@@ -171,8 +164,12 @@ def _message(parsed: ParsedMail, person: Person | None, now, agent: str) -> Mess
     )
 
 
-def _entry_data(message: Message) -> dict:
-    return {"message": message.id, "direction": message.direction, "automatic": message.automatic}
+def _log_message(desk: Desk, session: Session, person: Person, message: Message) -> None:
+    """The timeline entry of an incoming message, on the person it is filed on."""
+    data = {"message": message.id, "direction": message.direction, "automatic": message.automatic}
+    desk._append(
+        session, person, "message", message.subject, channel="email", data=data, at=message.at
+    )
 
 
 def file_unsorted(mail: Mail, message_id: int, person_id: int) -> MessageView:
@@ -190,15 +187,7 @@ def file_unsorted(mail: Mail, message_id: int, person_id: int) -> MessageView:
             )
         message.person_id = person.id
         session.add(message)
-        desk._append(
-            session,
-            person,
-            "message",
-            message.subject,
-            channel="email",
-            data=_entry_data(message),
-            at=message.at,
-        )
+        _log_message(desk, session, person, message)
         desk._finish(session, person)
         return view_of(message, preview_of(message.fresh))
 
