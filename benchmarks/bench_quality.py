@@ -13,7 +13,9 @@ nicknames — then makes ``queries`` queries per class, each aimed at one person
 - **abbreviation**: each word as its first letter and then its consonants ("mrg frwthr");
 - **transliteration**: a non-Latin name typed the way it is commonly spelled in Latin
   letters, as heard on the phone ("mikhail smirnov", "mohammed al-ali", "yorgos
-  papadopoulos") — a hand-made table, not the library deskterm uses;
+  papadopoulos"), each name in the spellings agents commonly write for it
+  ("mohammed", "mohamed", "muhammad"; "alexei", "alexey"; "cohen", "kohen") — a
+  hand-made table, not the library deskterm uses;
 - **nickname**: a common short form of the given name and the surname ("bob smith");
 - **no match**: two random consonant strings; here the share is of queries that
   (correctly) find nobody.
@@ -54,42 +56,47 @@ TARGETS = {  # the issue's "done" line: share in the top 10
 # How agents commonly spell these names in Latin letters (not anyascii's output).
 HEARD: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "ru": (
-        ("Дмитрий", ("dmitry", "dmitri")), ("Сергей", ("sergey", "sergei")),
+        ("Дмитрий", ("dmitry", "dmitri", "dmitriy")), ("Сергей", ("sergey", "sergei")),
         ("Ольга", ("olga",)), ("Иван", ("ivan",)), ("Наталья", ("natalya", "natalia")),
-        ("Алексей", ("alexei", "aleksey")), ("Екатерина", ("ekaterina", "yekaterina")),
-        ("Михаил", ("mikhail", "mihail")), ("Татьяна", ("tatiana", "tatyana")),
-        ("Юлия", ("yulia", "yuliya")), ("Пётр", ("pyotr", "petr")), ("Анна", ("anna",)),
+        ("Алексей", ("alexei", "aleksey", "alexey")),
+        ("Екатерина", ("ekaterina", "yekaterina")), ("Михаил", ("mikhail", "mihail")),
+        ("Татьяна", ("tatiana", "tatyana")), ("Юлия", ("yulia", "yuliya")),
+        ("Пётр", ("pyotr", "petr")), ("Анна", ("anna",)),
     ),
     "ru-last": (
-        ("Иванов", ("ivanov",)), ("Смирнов", ("smirnov",)), ("Кузнецов", ("kuznetsov",)),
-        ("Попова", ("popova",)), ("Соколов", ("sokolov",)), ("Лебедева", ("lebedeva",)),
-        ("Козлов", ("kozlov",)), ("Новикова", ("novikova",)), ("Морозов", ("morozov",)),
-        ("Волкова", ("volkova",)), ("Фёдоров", ("fyodorov", "fedorov")),
+        ("Иванов", ("ivanov",)), ("Смирнов", ("smirnov",)),
+        ("Кузнецов", ("kuznetsov", "kuznetzov")), ("Попова", ("popova",)),
+        ("Соколов", ("sokolov",)), ("Лебедева", ("lebedeva",)), ("Козлов", ("kozlov",)),
+        ("Новикова", ("novikova",)), ("Морозов", ("morozov",)), ("Волкова", ("volkova",)),
+        ("Фёдоров", ("fyodorov", "fedorov")),
     ),
     "el": (
-        ("Γιώργος", ("giorgos", "yorgos")), ("Μαρία", ("maria",)), ("Νίκος", ("nikos",)),
-        ("Ελένη", ("eleni",)), ("Δημήτρης", ("dimitris",)), ("Κατερίνα", ("katerina",)),
+        ("Γιώργος", ("giorgos", "yorgos", "yiorgos")), ("Μαρία", ("maria",)),
+        ("Νίκος", ("nikos",)), ("Ελένη", ("eleni",)), ("Δημήτρης", ("dimitris",)),
+        ("Κατερίνα", ("katerina",)),
     ),
     "el-last": (
-        ("Παπαδόπουλος", ("papadopoulos",)), ("Οικονόμου", ("oikonomou",)),
-        ("Γεωργίου", ("georgiou",)), ("Νικολάου", ("nikolaou",)),
+        ("Παπαδόπουλος", ("papadopoulos",)), ("Οικονόμου", ("oikonomou", "economou")),
+        ("Γεωργίου", ("georgiou",)), ("Νικολάου", ("nikolaou", "nicolaou")),
     ),
     "ar": (
-        ("محمد", ("mohammed", "muhammad")), ("أحمد", ("ahmed", "ahmad")),
-        ("فاطمة", ("fatima",)), ("علي", ("ali",)), ("عمر", ("omar",)),
-        ("ليلى", ("layla", "leila")), ("يوسف", ("yousef", "yusuf")), ("مريم", ("maryam",)),
+        ("محمد", ("mohammed", "muhammad", "mohamed", "mohammad")), ("أحمد", ("ahmed", "ahmad")),
+        ("فاطمة", ("fatima", "fatma")), ("علي", ("ali",)), ("عمر", ("omar", "umar")),
+        ("ليلى", ("layla", "leila", "laila")), ("يوسف", ("yousef", "yusuf", "youssef")),
+        ("مريم", ("maryam", "mariam")),
     ),
     "ar-last": (
-        ("العلي", ("al-ali", "alali")), ("حسن", ("hassan", "hasan")),
-        ("الحسيني", ("al-husseini",)), ("خليل", ("khalil",)), ("منصور", ("mansour",)),
+        ("العلي", ("al-ali", "alali", "al ali")), ("حسن", ("hassan", "hasan")),
+        ("الحسيني", ("al-husseini", "husseini")), ("خليل", ("khalil", "khaleel")),
+        ("منصور", ("mansour", "mansoor", "mansur")),
     ),
     "he": (
         ("דוד", ("david",)), ("שרה", ("sarah", "sara")), ("רחל", ("rachel",)),
-        ("משה", ("moshe",)), ("יוסף", ("yosef",)),
+        ("משה", ("moshe",)), ("יוסף", ("yosef", "yossef")),
     ),
     "he-last": (
-        ("כהן", ("cohen", "kohen")), ("לוי", ("levi", "levy")), ("מזרחי", ("mizrahi",)),
-        ("פרץ", ("peretz",)), ("ביטון", ("biton",)),
+        ("כהן", ("cohen", "kohen")), ("לוי", ("levi", "levy")),
+        ("מזרחי", ("mizrahi", "mizrachi")), ("פרץ", ("peretz",)), ("ביטון", ("biton",)),
     ),
 }  # fmt: skip
 NICK = {

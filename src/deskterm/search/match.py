@@ -6,14 +6,16 @@ letters, or any length in scripts written without spaces; not for numbers); one 
 (4+ letters, transpositions counting as one, against whole words and word prefixes
 so a half-typed word with a slip still matches; NAME and OTHER fields only, free text
 is too noisy); then, below those: a romanized spelling of a non-Latin name or
-company, a consonant skeleton of an Arabic or Hebrew one, or a nickname of a given
-name (bob → Robert); two edits (words of 6+ letters); and last an fzf-style in-order
-subsequence of a word starting with the same letter (``frwthr`` → Fairweather; a
-tight one above a scattered one). Classes go from 1 (weakest) to 18; see ``index``
-for how they rank people. Classes are applied weakest first, so a later assignment
-is always an upgrade. A match of another spelling carries the ``ALT`` flag (128):
-a person whose name, in another script, is all the agent typed ranks above people
-who merely share one word of it.
+company, the sound of an Arabic, Hebrew, Cyrillic or Greek one (its consonants and
+where a vowel is heard, see ``roman``; a key of an Arabic word without its article a
+little lower), or a nickname of a given name (bob → Robert); two edits (words of 6+
+letters); and last an fzf-style in-order subsequence of a word starting with the same
+letter (``frwthr`` → Fairweather; a tight one above a scattered one). Classes go from
+1 (weakest) to 18; see ``index`` for how they rank people. Classes are applied
+weakest first, so a later assignment is always an upgrade. A match of another
+spelling (not a half-typed sound) carries the ``ALT`` flag (128): a person whose
+name, in another script, is all the agent typed ranks above people who merely share
+one word of it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from .fuzzy import budget, fuzzy_ranges
 from .normalize import is_dense
-from .roman import nickname_forms, skeleton
+from .roman import ARTICLE, article, fits, nickname_forms, sound
 from .segment import NAME, OTHER, ROMAN, SKEL, TEXT, Segment, find_all
 from .subseq import subsequence_ids
 
@@ -38,6 +40,7 @@ NICK = 6
 SUB = {TEXT: 10, OTHER: 11, NAME: 12}
 START = {SKEL: 6, ROMAN: 6, TEXT: 13, OTHER: 15, NAME: 17}
 EXACT = {SKEL: 7, ROMAN: 7, TEXT: 14, OTHER: 16, NAME: 18}
+_MAX_KEYS = 64  # sound keys of one skeleton looked at (each a way of voicing it)
 
 
 def _scatter(cls: np.ndarray, slots: np.ndarray | None, value: int) -> None:
@@ -66,10 +69,32 @@ def _postings(seg: Segment, group: int, lo: int, hi: int) -> np.ndarray:
     return seg.post[group][off[lo] : off[hi]]
 
 
+def _sound_starts(seg: Segment, cls: np.ndarray, bare: str) -> None:
+    """Sound keys starting with the word's consonants (3+ of them: a half-typed name)."""
+    if len(bare) >= 3:
+        for lo, hi in seg.prefix_ranges(bare):
+            _scatter(cls, _postings(seg, SKEL, lo, hi), START[SKEL])
+
+
+def _sound_keys(seg: Segment, cls: np.ndarray, word: str, bare: str, heard: str) -> None:
+    """Sound keys of exactly the word's consonants whose written vowels the word has
+    (see ``roman``), and the Arabic article when the word is one typed alone."""
+    if bare:
+        for digit in "2301":  # these consonants ("mhmd0…"), without an article (2, 3)
+            value = EXACT[SKEL] - (digit in "23") | ALT
+            for lo, hi in seg.prefix_ranges(bare + digit):
+                for i in range(lo, min(hi, lo + _MAX_KEYS)):
+                    if fits(seg.word(i)[len(bare) :], heard):
+                        _scatter(cls, _postings(seg, SKEL, i, i + 1), value)
+    if article(word):
+        i = seg.exact_id(ARTICLE)
+        if i >= 0:
+            _scatter(cls, _postings(seg, SKEL, i, i + 1), EXACT[SKEL] | ALT)
+
+
 def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: int) -> None:
     """Subsequences, two edits, romanized spellings, skeletons and nicknames."""
     letters = word.isalpha() and not is_dense(word)
-    bare = ""
     if letters:
         ids, tight = subsequence_ids(seg, word)
         if len(ids):
@@ -91,17 +116,12 @@ def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: in
             exact = seg.exact_id(form)
             if exact >= 0:
                 _scatter(cls, _postings(seg, NAME, exact, exact + 1), NICK)
-        bare = skeleton(word) if seg.off[SKEL][-1] else ""
-        if bare:
-            for lo_, hi_ in seg.prefix_ranges(bare) if len(bare) >= 2 else ():
-                _scatter(cls, _postings(seg, SKEL, lo_, hi_), START[SKEL] | ALT)
+    bare, heard = sound(word) if letters and word.isascii() and seg.off[SKEL][-1] else ("", "")
+    _sound_starts(seg, cls, bare)
     ranges = [] if short else seg.prefix_ranges(word)
     for lo_, hi_ in ranges:
         _scatter(cls, _postings(seg, ROMAN, lo_, hi_), START[ROMAN] | ALT)
-    if bare:
-        exact = seg.exact_id(bare)
-        if exact >= 0:
-            _scatter(cls, _postings(seg, SKEL, exact, exact + 1), EXACT[SKEL] | ALT)
+    _sound_keys(seg, cls, word, bare, heard)
     exact = seg.exact_id(word) if ranges else -1
     if exact >= 0:
         _scatter(cls, _postings(seg, ROMAN, exact, exact + 1), EXACT[ROMAN] | ALT)

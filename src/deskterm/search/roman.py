@@ -4,10 +4,13 @@
   romanization (``anyascii``: Михаил Смирнов → mikhail smirnov, 王小明 → wang xiao ming),
   indexed beside the original so Latin typing finds it (typos allowed: the romanized
   words take part in fuzzy matching like any other).
-- ``skeletons``: Arabic and Hebrew are written without most vowels, so their
-  romanization is too ("محمد" → "mhmd"); what an agent types ("mohammed") is compared
-  by its consonant skeleton (vowels, y and w dropped, doubled letters collapsed): both
-  sides become "mhmd". The Arabic article (ال) is also indexed without it and alone.
+- ``skeletons``: sound keys of names in Arabic, Hebrew, Cyrillic and Greek script.
+  Arabic and Hebrew are written without short vowels, and every language has several
+  Latin spellings of one sound, so a word is also indexed as its consonants plus where
+  a vowel must be heard ("محمد" → "mhmd" + "00000", "علي" → "l" + "11"); what an agent
+  types is heard the same way (``sound``: "mohammed" → "mhmd", vowels in "01010") and
+  found when its vowels cover the key's ("ali" fits علي, "eli" does not). The Arabic
+  article is also taken off (العلي: "alali", "al-ali" and "ali" all fit).
 - ``nickname_forms``: given names a query word may stand for (bob → robert, peggy →
   margaret, bill → william, and back), from the ``nicknames`` data package, loaded on
   first use.
@@ -25,16 +28,13 @@ from anyascii import anyascii
 from .normalize import normalize, tokens
 
 __all__ = [
-    "needs_roman", "nickname_forms", "romanize", "romanize_all", "skeleton", "skeletons",
+    "ARTICLE", "article", "fits", "needs_roman", "nickname_forms", "romanize", "romanize_all",
+    "skeletons", "sound",
 ]  # fmt: skip
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u0300-\u036f]")
-_SKIP = str.maketrans("cqpz", "kkfs", "aeiouywv")  # vav is a vowel; p/f, z/s, c/q/k alike
-_DIGRAPH = re.compile("[kf]h")  # after the table: kh, ch → h; ph → f
-_DOUBLE = re.compile(r"(.)\1+")
-_ARTICLE = re.compile("(?<![^\\W\\d_])\u0627\u0644(?=\\w\\w)")  # ال before a word
 
 
 def needs_roman(text: str) -> bool:
@@ -58,25 +58,129 @@ def romanize_all(texts: Sequence[str]) -> list[str]:
     return [romanize(t) if needs_roman(t) else "" for t in texts]
 
 
-def skeleton(word: str) -> str:
-    """Consonants only, each run of one letter once: "mohammed" → "mhmd"; sounds
-    spelled several ways spelled one way ("rachel" and "rahel" → "rhl")."""
-    word = _DIGRAPH.sub(lambda m: "f" if m.group() == "fh" else "h", word.translate(_SKIP))
-    return _DOUBLE.sub(r"\1", word)
+ARTICLE = "al"  # the Arabic article on its own: no sound key starts with a vowel
+_VOWELS = frozenset("aeiouyw_")  # "_": a vowel letter of Arabic or Hebrew (ا و ي ع א …)
+_LATIN = (
+    ("x", "ks"), ("shch", "x"), ("sch", "x"), ("sh", "x"), ("kh", "h"), ("ch", "h"),
+    ("ph", "f"), ("th", "t"), ("dh", "d"), ("gh", "g"), ("tz", "ts"), ("zh", "j"),
+    ("ck", "k"), ("c", "k"), ("q", "k"), ("p", "f"), ("z", "s"),
+)  # fmt: skip
+_LATIN_RE = re.compile("|".join(a for a, _ in _LATIN))
+_LATIN_TO = dict(_LATIN)
+_FINAL_H = re.compile("(?<=[aeiouy])h$")  # "fatimah", "sarah": the h is not heard
+_DOUBLE = re.compile(r"(.)\1+")
+# Arabic and Hebrew letters as heard (after ``normalize``: ة is ه, ى is ي); a tuple
+# holds the ways one letter is commonly written in Latin letters.
+_ABJAD_SOUNDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys("اأإآءؤئعيوى", ("_",)),
+    "ب": ("b",), "ت": ("t",), "ث": ("t", "s"), "ج": ("j", "g"), "ح": ("h",), "خ": ("h",),
+    "د": ("d",), "ذ": ("d", "s"), "ر": ("r",), "ز": ("s",), "س": ("s",), "ش": ("x",),
+    "ص": ("s",), "ض": ("d",), "ط": ("t",), "ظ": ("s", "d"), "غ": ("g",), "ف": ("f",),
+    "ق": ("k", "g"), "ك": ("k",), "ل": ("l",), "م": ("m",), "ن": ("n",), "ه": ("h",),
+    "پ": ("f",), "چ": ("h",), "ژ": ("j",), "گ": ("g",), "ڤ": ("_",),
+    **dict.fromkeys("אעי", ("_",)),
+    "ו": ("_", "v"), "ב": ("b", "v"), "ג": ("g",), "ד": ("d",), "ה": ("h",), "ז": ("s",),
+    "ח": ("h",), "ט": ("t",), "כ": ("k", "h"), "ך": ("k", "h"), "ל": ("l",), "מ": ("m",),
+    "ם": ("m",), "נ": ("n",), "ן": ("n",), "ס": ("s",), "פ": ("f",), "ף": ("f",),
+    "צ": ("ts",), "ץ": ("ts",), "ק": ("k",), "ר": ("r",), "ש": ("s", "x"), "ת": ("t",),
+}  # fmt: skip
+_FINAL_HE = ("_", "h")  # a final ه / ה (ة) is most often a vowel: فاطمة Fatima, שרה Sara
+_MAX_SPELLINGS = 16
+# A word's key without its article writes its gaps 2 and 3, not 0 and 1: "ali" fits
+# both علي and العلي, but علي better (so "ali al-ali" is علي العلي, not أحمد العلي).
+_BARE = str.maketrans("01", "23")
+_UNBARE = str.maketrans("23", "01")
+_SOUNDED = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f]")  # Greek, Cyrillic
+
+
+def sound(spelling: str) -> tuple[str, str]:
+    """How a Latin spelling sounds, roughly: its consonant skeleton and, for each gap
+    around the consonants, whether a vowel is heard there ("1") or not ("0").
+
+    "mohammed" → ("mhmd", "01010"); "ahmed" → ("hmd", "1010"); spellings of one
+    sound are one letter (kh, ch → h; sh → x; c, q → k; z → s; ph, p → f), doubled
+    letters count once and an h after a final vowel is silent ("sarah" = "sara")."""
+    word = _LATIN_RE.sub(lambda m: _LATIN_TO[m.group()], _FINAL_H.sub("", spelling))
+    return _skeleton(word)
+
+
+def _skeleton(word: str) -> tuple[str, str]:
+    consonants: list[str] = []
+    gaps = ["0"]
+    for ch in _DOUBLE.sub(r"\1", word):
+        if ch in _VOWELS:
+            gaps[-1] = "1"
+        else:
+            consonants.append(ch)
+            gaps.append("0")
+    return "".join(consonants), "".join(gaps)
+
+
+def fits(written: str, heard: str) -> bool:
+    """True when every vowel ``written`` (a key's gaps) is also in ``heard``, and the
+    word starts and ends the same way: Arabic and Hebrew write a vowel that starts or
+    ends a word ("husseini" is not حسن, Hasan; "alali" is not ليلى, Layla)."""
+    written = written.translate(_UNBARE)
+    return (
+        len(written) == len(heard)
+        and written[0] == heard[0]
+        and written[-1] == heard[-1]
+        and all(w <= h for w, h in zip(written, heard, strict=True))
+    )
+
+
+def article(word: str) -> bool:
+    """True for a query word that is the Arabic article typed alone ("al-ali")."""
+    return word in ("al", "el", "ul")
+
+
+def _abjad_keys(word: str) -> set[str]:
+    """Sound keys of one Arabic or Hebrew word: each common way of hearing it.
+
+    Short vowels are not written, so a key's gaps mark only where a vowel *must* be
+    heard (a long vowel, ع, א ...); a typed spelling fits if it has vowels there."""
+    options = [_ABJAD_SOUNDS.get(ch, (ch,)) for ch in word]
+    if word[-1] in "هה":
+        options[-1] = _FINAL_HE
+    spellings = [""]
+    for opt in options:
+        spellings = [s + o for s in spellings for o in opt][:_MAX_SPELLINGS]
+    keys = set()
+    for spelling in spellings:
+        bare, gaps = _skeleton(spelling)
+        if bare:
+            keys.add(bare + gaps)
+    return keys
 
 
 def skeletons(texts: Sequence[str]) -> list[str]:
-    """For texts in Arabic or Hebrew script: the skeletons of their romanized words."""
+    """Sound keys (see ``sound``) for texts in Arabic, Hebrew, Cyrillic or Greek script.
+
+    Arabic and Hebrew words are heard from their letters (``_abjad_keys``), an Arabic
+    word with the article also without it, and the article alone as ``ARTICLE``;
+    Cyrillic and Greek ones from their romanization, so "alexey" finds Алексей
+    (romanized "aleksey") and "tatiana" Татьяна."""
     out = []
     for text in texts:
-        if not text or _ABJAD.search(text) is None:
+        if not text or not needs_roman(text):
             out.append("")
             continue
-        variants = [text, _ARTICLE.sub(" ", text)] if "\u0627\u0644" in text else [text]
-        words = {skeleton(w) for v in variants for w in tokens(normalize(romanize(v)))}
-        if len(variants) > 1:
-            words.add("l")  # the article on its own: "al-ali" is typed as two words
-        out.append(" ".join(w for w in words if w))
+        keys: set[str] = set()
+        if _ABJAD.search(text) is not None:
+            for word in tokens(normalize(text)):
+                if _ABJAD.search(word) is None:
+                    continue
+                keys |= _abjad_keys(word)
+                if word.startswith("\u0627\u0644") and len(word) >= 4:
+                    keys.update(k.translate(_BARE) for k in _abjad_keys(word[2:]))
+                    keys.add(ARTICLE)
+        if _SOUNDED.search(text) is not None:
+            for word in tokens(normalize(romanize(text))):
+                if word.isascii() and word.isalpha():
+                    bare, gaps = sound(word)
+                    if bare:
+                        keys.add(bare + gaps)
+        out.append(" ".join(sorted(keys)))
     return out
 
 

@@ -35,7 +35,7 @@ from .segment import GROUPS, Segment
 __all__ = ["FORMAT", "Saved", "Unusable", "load", "save"]
 
 MAGIC = b"DTSRCH\r\n"  # the CR LF catches a file mangled by newline conversion
-FORMAT = 4  # bump whenever the layout or what is indexed changes: old files are rebuilt
+FORMAT = 5  # bump whenever the layout or what is indexed changes: old files are rebuilt
 _HEAD = struct.Struct("<8sIIIIQQ")  # magic, format, meta len, meta crc, body crc, body len, at
 _ALIGN = 64  # the body starts here too: arrays aligned in memory as in the file
 _ARRAYS = ("ids", "keys", "word_starts", "name_pos", "phone_starts")
