@@ -21,13 +21,12 @@ from deskterm.clock import utcnow
 from deskterm.errors import DeskError
 from deskterm.queue import Queue, QueueRow, QueueSettings, Summary, SummaryTable, order_queue
 from deskterm.search import SearchDoc, SearchIndex, SearchResult
-from deskterm.services.desk import Desk
 from deskterm.services.saved_index import RESAVE_AFTER, SavedIndex
-from deskterm.services.validate import decode_tags
 from deskterm.services.views import ChangeBatch
 
 if TYPE_CHECKING:
     from deskterm.config import Settings
+    from deskterm.services.desk import Desk
     from deskterm.team.report import TeamReport, WeekRisk
 
 
@@ -88,6 +87,8 @@ def _tag_words(raw: str) -> str:
         return ""
     if "\\" not in raw and raw.startswith('["') and raw.endswith('"]'):
         return " ".join(raw[2:-2].split('", "'))
+    from deskterm.services.validate import decode_tags  # loads the models: only if needed
+
     return " ".join(decode_tags(raw))
 
 

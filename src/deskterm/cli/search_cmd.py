@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from deskterm.cli.context import Context
 from deskterm.cli.parser import command
 from deskterm.cli.safe import shown
 from deskterm.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from deskterm.services.people_search import PeopleSearch
 
 DEFAULT_LIMIT = 10
 
@@ -52,10 +56,21 @@ def _check(args: argparse.Namespace) -> None:
 
 def search(ctx: Context) -> int:
     from deskterm.services.people_search import PeopleSearch
+    from deskterm.services.plain_reads import PlainReads
 
     args = ctx.args
     _check(args)
-    finder = PeopleSearch(ctx.desk(), ctx.settings())
+    settings = ctx.settings()
+    db = settings.database
+    plain = PlainReads.open(db.url, busy_timeout_ms=db.busy_timeout_ms)  # None: the usual way
+    try:
+        return _answer(PeopleSearch(plain or ctx.desk(), settings), args)
+    finally:
+        if plain is not None:
+            plain.close()
+
+
+def _answer(finder: PeopleSearch, args: argparse.Namespace) -> int:
     out = sys.stdout
     if not args.stdin:
         found = finder.search(args.query, limit=args.limit)

@@ -4,6 +4,10 @@
 queries — ties broken by the attention order, as on the desk, computed for just the
 people tied — with each person's id, name, email
 and company, read in one query per search.
+
+It reads through the desk, or through ``PlainReads`` (a SQLite file read with the
+standard library, without loading the database layer): the same directory, saved
+index and ranking either way.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from deskterm.directory import Directory
-from deskterm.services.desk import Desk
 
 if TYPE_CHECKING:
     from deskterm.config import Settings
+    from deskterm.services.desk import Desk
+    from deskterm.services.plain_reads import PlainReads
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +55,9 @@ class Found:
 class PeopleSearch:
     """Search everyone in the configured database, as the desk does."""
 
-    def __init__(self, desk: Desk, settings: Settings) -> None:
+    def __init__(self, desk: Desk | PlainReads, settings: Settings) -> None:
         self.desk = desk
-        self.directory = Directory.for_settings(desk, settings)
+        self.directory = Directory.for_settings(desk, settings)  # type: ignore[arg-type]
         self._open = False
 
     def open(self) -> None:

@@ -16,21 +16,26 @@ file without them (their words included), not merely marked dead.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
-from sqlalchemy import URL, Engine, func, select
 
-from deskterm.models import Change
 from deskterm.search import SearchIndex, store
 from deskterm.search.merge import merge_segments
-from deskterm.services.reads import FEED_LOOKBACK, Reads
 
-__all__ = ["SavedIndex", "index_path", "path_for_url"]
+if TYPE_CHECKING:
+    from sqlalchemy import URL, Engine
+
+    from deskterm.services.reads import Reads
+
+__all__ = ["IndexSource", "SavedIndex", "index_path", "path_for_sqlite", "path_for_url"]
 
 RESAVE_AFTER = 200  # new changes caught up on open that are worth writing the file for
 REBUILD_SHARE = 0.25  # more changed people than this share of everyone: build anew
+FEED_LOOKBACK = 500  # change ids re-read below the saved position (as ``Reads`` does)
 
 
 def index_path(engine: Engine) -> Path | None:
@@ -38,13 +43,17 @@ def index_path(engine: Engine) -> Path | None:
     return path_for_url(engine.url)
 
 
+def path_for_sqlite(database: str) -> Path | None:
+    """``index_path`` for the SQLite database file ``database`` (as in its URL)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().absolute().with_name(Path(database).name + ".search")
+
+
 def path_for_url(url: URL) -> Path | None:
     """``index_path`` for a database URL."""
     if url.get_backend_name() == "sqlite":
-        name = url.database or ""
-        if not name or name == ":memory:" or name.startswith("file:"):
-            return None
-        return Path(name).expanduser().absolute().with_name(Path(name).name + ".search")
+        return path_for_sqlite(url.database or "")
     import platformdirs
 
     identity = url._replace(password=None).render_as_string(hide_password=False).encode()
@@ -63,17 +72,64 @@ class Feed:
     new: int  # changes not applied before
 
 
+@runtime_checkable
+class IndexSource(Protocol):
+    """What the saved index reads from the database: people's search fields and the
+    change feed. ``Reads`` (SQLAlchemy) is adapted to it; ``PlainReads`` is one."""
+
+    index_path: Path | None
+
+    def search_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
+        """``Reads.search_rows``: search field tuples of everyone or of ``ids``."""
+        ...
+
+    def change_window(self, seq: int) -> tuple[int, list[tuple[int, int, str]]]:
+        """The newest change id ``top``, and the changes ``(id, person_id, op)`` with ids
+        above ``min(seq, top) - FEED_LOOKBACK`` up to ``top``, by id."""
+        ...
+
+
+class _DeskSource:
+    """``IndexSource`` over the desk's ``Reads`` (one SQLAlchemy session a read)."""
+
+    def __init__(self, reads: Reads) -> None:
+        self.reads = reads
+        self.index_path = index_path(reads.engine)
+
+    def search_rows(self, ids: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
+        return self.reads.search_rows(ids)
+
+    def change_window(self, seq: int) -> tuple[int, list[tuple[int, int, str]]]:
+        from sqlalchemy import func, select
+
+        from deskterm.models import Change
+
+        def q(s: Any) -> tuple[int, list[tuple[int, int, str]]]:
+            top = s.execute(select(func.max(Change.id))).one()[0] or 0
+            low = max(0, min(seq, top) - FEED_LOOKBACK)
+            rows = s.execute(
+                select(Change.id, Change.person_id, Change.op)
+                .where(Change.id > low, Change.id <= top)
+                .order_by(Change.id)
+            ).all()
+            return top, [tuple(r) for r in rows]
+
+        return self.reads._run(q)
+
+
 class SavedIndex:
     """Load, catch up and save the index file of one database."""
 
-    def __init__(self, reads: Reads, path: Path | None) -> None:
-        self.reads = reads
+    def __init__(self, source: IndexSource, path: Path | None) -> None:
+        self.source = source
         self.path = path
         self.problem = ""  # why the saved index was not used, for tests and benchmarks
 
     @classmethod
-    def of(cls, reads: Reads) -> SavedIndex:
-        return cls(reads, index_path(reads.engine))
+    def of(cls, reads: Reads | IndexSource) -> SavedIndex:
+        """The saved index of the database ``reads`` reads (a desk, or ``PlainReads``)."""
+        source = reads if isinstance(reads, IndexSource) else _DeskSource(reads)
+        return cls(source, source.index_path)
 
     def open(
         self, to_doc: object, *, resave_after: int = RESAVE_AFTER
@@ -99,7 +155,7 @@ class SavedIndex:
         if len(feed.changed) > REBUILD_SHARE * len(index) + 1000:
             self.problem = f"{len(feed.changed):,} people changed since it was saved"
             return None
-        found = {r[0]: r for r in self.reads.search_rows(sorted(feed.changed))}
+        found = {r[0]: r for r in self.source.search_rows(sorted(feed.changed))}
         index.upsert_many(to_doc(row) for row in found.values())  # type: ignore[operator]
         gone = feed.erased | (feed.changed - found.keys())
         held = [pid for pid in gone if _holds(saved, pid)]  # not erased before it was saved
@@ -141,34 +197,24 @@ class SavedIndex:
     def changes_since(self, seq: int, seen: frozenset[int]) -> Feed:
         """What the change feed says happened after ``seq`` — and in the look-back
         window just below it, except the ids in ``seen`` (applied already)."""
-
-        def q(s: object) -> Feed:
-            top = s.execute(select(func.max(Change.id))).one()[0] or 0  # type: ignore[attr-defined]
-            low = max(0, min(seq, top) - FEED_LOOKBACK)
-            rows = s.execute(  # type: ignore[attr-defined]
-                select(Change.id, Change.person_id, Change.op)
-                .where(Change.id > low, Change.id <= top)
-                .order_by(Change.id)
-            ).all()
-            changed: set[int] = set()
-            erased: set[int] = set()
-            new = 0
-            for cid, pid, op in rows:
-                if cid in seen:
-                    continue
-                new += 1
-                if op == "delete":
-                    erased.add(pid)
-                    changed.discard(pid)
-                else:
-                    changed.add(pid)
-                    erased.discard(pid)
-            window = frozenset(cid for cid, *_ in rows if cid > top - FEED_LOOKBACK)
-            if seq >= 1 << 62:  # only the position was asked for
-                changed, erased, new = set(), set(), 0
-            return Feed(frozenset(changed), frozenset(erased), top, window, new)
-
-        return self.reads._run(q)
+        top, rows = self.source.change_window(seq)
+        changed: set[int] = set()
+        erased: set[int] = set()
+        new = 0
+        for cid, pid, op in rows:
+            if cid in seen:
+                continue
+            new += 1
+            if op == "delete":
+                erased.add(pid)
+                changed.discard(pid)
+            else:
+                changed.add(pid)
+                erased.discard(pid)
+        window = frozenset(cid for cid, *_ in rows if cid > top - FEED_LOOKBACK)
+        if seq >= 1 << 62:  # only the position was asked for
+            changed, erased, new = set(), set(), 0
+        return Feed(frozenset(changed), frozenset(erased), top, window, new)
 
 
 def _holds(saved: store.Saved, person_id: int) -> bool:
