@@ -27,6 +27,7 @@ from deskterm.services.views import ChangeBatch
 if TYPE_CHECKING:
     from deskterm.config import Settings
     from deskterm.services.desk import Desk
+    from deskterm.services.saved_queue import SavedQueue
     from deskterm.team.report import TeamReport, WeekRisk
 
 
@@ -121,6 +122,7 @@ class Directory:
         self._partial_of: tuple[int, int] | None = None
         self._queue: Queue | None = None
         self._queue_minute = -1
+        self._unsaved: tuple[SavedQueue, tuple[int, frozenset[int]]] | None = None
 
     @classmethod
     def for_settings(
@@ -140,16 +142,48 @@ class Directory:
 
     # -- loading ----------------------------------------------------------------------
     def load(self) -> Queue:
-        """Read everyone's summary and order the queue (fast: no timelines, no index)."""
+        """Everyone's summary — from the saved file caught up with the change feed, or
+        read from the database — and the queue in order (no timelines, no index)."""
         self.desk.poll_changes()  # start the feed first: nothing between is missed
+        saved = self._saved_queue()
         with _bulk_allocation(freeze=True):
-            rows = self.desk.summary_rows()
-            table = SummaryTable.from_columns(*_columns(rows, 13))
-            del rows
+            table = saved.open() if saved is not None else None
+            if table is None:
+                position = saved.position() if saved is not None else None
+                rows = self.desk.summary_rows()
+                table = SummaryTable.from_columns(*_columns(rows, 13))
+                del rows
+            elif saved is not None and saved.caught_up >= RESAVE_AFTER:
+                position = saved.seq, saved.seen
+            else:
+                position = None
         with self._lock:
             self._table = table
             self._queue = None
-        return self.queue()
+            queue = self.queue()
+            if saved is not None and position is not None:
+                self._unsaved = saved, position
+        return queue
+
+    def _saved_queue(self) -> SavedQueue | None:
+        """The summary file of this database (none for ``deskterm search``'s plain reads)."""
+        if not self.save_index or getattr(self.desk, "engine", None) is None:
+            return None
+        from deskterm.services.saved_queue import SavedQueue
+
+        return SavedQueue.of(self.desk)
+
+    def save_queue(self) -> None:
+        """Write the summaries read by ``load`` to the file the next desk opens (when
+        it had none, or an old one): after the first frame, it is not worth waiting for."""
+        with self._lock:
+            unsaved, self._unsaved = self._unsaved, None
+            # Changes applied since ``load`` are in the copy too; the next desk applies
+            # them again from the feed, which changes nothing.
+            arrays = self._table.arrays() if unsaved is not None else None
+        if unsaved is not None and arrays is not None:
+            saved, (seq, seen) = unsaved
+            saved.save(arrays, seq, seen)
 
     def build_index(self, *, resave_after: int = RESAVE_AFTER, warm: bool = True) -> None:
         """Open the saved search index and catch it up with the change feed, or build it

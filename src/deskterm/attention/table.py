@@ -177,6 +177,7 @@ class SummaryTable:
         self._owner_code: dict[str | None, int] = {None: 0}
         self._row: dict[int, int] = {}
         self._index: _NameIndex | None = None
+        self._ranked = False  # name ranks are current without an index (``from_arrays``)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Summary]) -> SummaryTable:
@@ -260,6 +261,58 @@ class SummaryTable:
         table._n = n
         return table
 
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        ids: np.ndarray,
+        level: np.ndarray,
+        open: np.ndarray,
+        times: np.ndarray,
+        name_rank: np.ndarray,
+        owner: np.ndarray,
+        names: list[str],
+        owner_names: list[str | None],
+    ) -> SummaryTable:
+        """A table from ``arrays()`` of another (names already ranked: no sorting)."""
+        n = len(ids)
+        shapes = [len(level), len(open), times.shape[1], len(name_rank), len(owner), len(names)]
+        if times.shape[0] != len(TIME_FIELDS) or any(size != n for size in shapes):
+            raise ValueError("summary arrays of different lengths")
+        if not owner_names or owner_names[0] is not None or (n and owner.max() >= len(owner_names)):
+            raise ValueError("owner codes without names")
+        table = cls()
+        table._ids = ids.astype(np.int64)
+        table._level = level.astype(np.int8)
+        table._open = open.astype(np.int32)
+        table._times = times.astype(np.int64)
+        table._name_rank = name_rank.astype(np.int64)
+        table._owner = owner.astype(np.int32)
+        table._names = names
+        table._owner_names = list(owner_names)
+        table._owner_code = {name: code for code, name in enumerate(table._owner_names)}
+        table._row = dict(zip(table._ids.tolist(), range(n), strict=True))
+        if len(table._row) != n:
+            raise ValueError("duplicate person ids in summaries")
+        table._n = n
+        table._ranked = True
+        return table
+
+    def arrays(self) -> dict[str, Any]:
+        """Everything ``from_arrays`` needs (copies; names ranked first)."""
+        self.columns()
+        n = self._n
+        return {
+            "ids": self._ids[:n].copy(),
+            "level": self._level[:n].copy(),
+            "open": self._open[:n].copy(),
+            "times": self._times[:, :n].copy(),
+            "name_rank": self._name_rank[:n].copy(),
+            "owner": self._owner[:n].copy(),
+            "names": list(self._names),
+            "owner_names": list(self._owner_names),
+        }
+
     def _code_of(self, owner: str | None) -> int:
         code = self._owner_code.get(owner)
         if code is None:
@@ -317,7 +370,9 @@ class SummaryTable:
         self._open[row] = s.open_follow_ups
         self._owner[row] = self._code_of(s.owner)
         self._times[:, row] = times
-        if renamed and self._index is not None:
+        if renamed and self._ranked:
+            self._rank_names()  # the saved ranks cannot place a new name: sort once now
+        elif renamed and self._index is not None:
             rank = self._index.add(name_key(s.name))
             if rank is None:
                 self._index = None  # gap used up: rebuild on the next ordering
@@ -344,14 +399,20 @@ class SummaryTable:
     def columns(self) -> Columns:
         """Views of the live rows, with the name rank brought up to date."""
         n = self._n
-        if self._index is None or len(self._index.keys) > 2 * n + 1024:
-            self._index, ranks = _NameIndex.build(self._names)
-            self._name_rank[:n] = ranks
+        index = self._index
+        stale = len(index.keys) > 2 * n + 1024 if index is not None else not self._ranked
+        if stale:  # never ranked, or many names gone since
+            self._rank_names()
         views = [self._ids[:n], self._level[:n], self._open[:n], *self._times[:, :n]]
         views += [self._name_rank[:n], self._owner[:n]]
         for view in views:
             view.flags.writeable = False  # the view only: the table still writes its arrays
         return Columns(*views)
+
+    def _rank_names(self) -> None:
+        self._index, ranks = _NameIndex.build(self._names)
+        self._name_rank[: self._n] = ranks
+        self._ranked = False
 
     def shared_names(self) -> list[str]:
         """The names list, row-aligned; the table copies it before its next write."""

@@ -8,6 +8,7 @@ handlers here only move data into widgets. Another agent's work arrives live (se
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
@@ -43,6 +44,7 @@ from deskterm.tui.widgets.queue_list import QueueList
 from deskterm.tui.widgets.search_box import SearchBox
 
 PAGE = 50
+FIRST_FRAME_WAIT = 2.0  # seconds the index waits for the queue's first frame at most
 RETRY_TICK = 1.0  # seconds between two looks at whether an offline retry is due
 
 
@@ -82,6 +84,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         self._enter_pending = False
         self.view = "everyone"  # whose people the queue shows (v switches)
         self.agents: list[str] = [settings.agent.name]
+        self._drawn = threading.Event()  # the first frame with the queue is on screen
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.settings.agent.name, self.db_label, id="header")
@@ -101,7 +104,6 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
 
     def on_mount(self) -> None:
         self.load_directory()
-        self.load_agents()
         # Online, the live watcher keeps the screen current; this tick only retries
         # while the database is away (as often as ``Health`` allows).
         self.sync_timer = self.set_interval(
@@ -139,6 +141,8 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         try:
             self.post_message(m.QueueReady(self.directory.load()))
             self.report(None)
+            # The index and the first frame would share one interpreter: draw first.
+            self._drawn.wait(FIRST_FRAME_WAIT)
             self.directory.build_index()
         except StorageError as err:
             self.report(err)  # the header says it; a retry follows (``sync_soon``)
@@ -147,6 +151,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
             self.post_message(m.Failed(str(err)))
             return
         self.post_message(m.IndexReady())
+        self.directory.save_queue()  # for the next start, when this one read everyone
 
     def _busy(self, group: str) -> bool:
         return any(w.node is self and w.group == group and w.is_running for w in self.workers)
@@ -223,10 +228,16 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         if first and not self.directory.index_ready:
             self._status(f"{people(len(queue))} · most urgent first · indexing for search…")
         if first:
-            self.start_live()
+            self.call_after_refresh(self._first_frame_drawn)
         selected = self.queue_list.selected_id
         if selected is not None and selected in changed:
             self.request_person(selected, force=True)
+
+    def _first_frame_drawn(self) -> None:
+        """The queue is on screen: now the index, the live watcher and the agent names."""
+        self._drawn.set()
+        self.start_live()
+        self.load_agents()
 
     def on_index_ready(self, _message: m.IndexReady) -> None:
         if not self.query_text and self.queue is not None:

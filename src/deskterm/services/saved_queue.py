@@ -1,0 +1,153 @@
+"""Everyone's attention summary kept in a file, so a desk shows its queue without
+reading every person from the database.
+
+Reading a million people's summaries (13 columns each) into Python takes seconds; the
+file holds the same columns as arrays (with the names and their sort ranks) and the
+change-feed position it is current to. ``open`` reads it (an uncompressed ``.npz``:
+every member's CRC-32 is checked), checks its format, the schema revision and that it
+belongs to this database, catches it up with the feed like the search index
+(``SavedIndex.changes_since``) and checks the result against the database's count and
+largest id. Anything wrong, too old or too far behind: None, and the caller reads
+everyone and ``save``s the file for the next start.
+
+Where: beside the search index (``desk.db`` → ``desk.db.queue``; for PostgreSQL in the
+user's cache folder, named by the database's URL). Written to a temporary file and
+renamed over, so another desk reads the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+
+from deskterm.attention.table import Summary, SummaryTable
+from deskterm.models import Person
+from deskterm.services.reads import Reads
+from deskterm.services.saved_index import REBUILD_SHARE, SavedIndex, index_path
+
+__all__ = ["RESAVE_AFTER", "SavedQueue"]
+
+FORMAT = 1  # bump when the layout or the meaning of a column changes: old files are ignored
+RESAVE_AFTER = 200  # changes caught up on open worth writing the file again for
+_SEPARATOR = "\0"  # between names in the saved text (a name holding one is not saved)
+
+
+class SavedQueue:
+    """Load, catch up and save the summary file of one database."""
+
+    def __init__(self, reads: Reads, path: Path | None) -> None:
+        self.reads = reads
+        self.path = path
+        self.problem = ""  # why the file was not used, for tests and benchmarks
+        self.caught_up = 0  # changes applied on open (worth saving again when many)
+
+    @classmethod
+    def of(cls, reads: Reads) -> SavedQueue:
+        search = index_path(reads.engine)
+        return cls(reads, None if search is None else search.with_suffix(".queue"))
+
+    def open(self) -> SummaryTable | None:
+        """The saved summaries brought up to date with the database, or None."""
+        if self.path is None:
+            self.problem = "no file for an in-memory database"
+            return None
+        try:
+            meta, table = _read(self.path)
+        except FileNotFoundError:
+            self.problem = "no saved queue yet"
+            return None
+        except Exception as exc:  # never trust the file: whatever it holds, read anew
+            self.problem = f"unreadable: {type(exc).__name__}: {exc}"
+            return None
+        if meta.get("format") != FORMAT or meta.get("revision") != _revision(self.reads):
+            self.problem = "of another format or schema revision"
+            return None
+        feed = SavedIndex.of(self.reads).changes_since(meta["seq"], frozenset(meta["seen"]))
+        if feed.top < meta["seq"]:
+            self.problem = "the database's change feed is behind the file (another database?)"
+            return None
+        if len(feed.changed) > REBUILD_SHARE * len(table) + 1000:
+            self.problem = f"{len(feed.changed):,} people changed since it was saved"
+            return None
+        rows = self.reads.summary_rows(sorted(feed.changed)) if feed.changed else []
+        for pid in feed.erased | (feed.changed - {r[0] for r in rows}):
+            table.remove(pid)
+        for row in rows:
+            table.upsert(Summary(*row))
+        count, top_id = self.reads._run(
+            lambda s: s.execute(select(func.count(Person.id), func.max(Person.id))).one()
+        )
+        if count != len(table) or (count and top_id != int(table.columns().ids.max())):
+            self.problem = f"holds {len(table):,} people, the database {count:,}"
+            return None
+        self.caught_up = feed.new
+        self.seq, self.seen = feed.top, feed.seen
+        return table
+
+    def position(self) -> tuple[int, frozenset[int]]:
+        """The feed position now: read it before reading the summaries to save."""
+        return SavedIndex.of(self.reads).position()
+
+    def save(self, arrays: dict[str, Any], seq: int, seen: frozenset[int]) -> bool:
+        """Write a table's ``arrays()`` as current up to feed position ``seq`` (and the
+        ``seen`` ids below it); False when it cannot be written (a read-only folder, a
+        full disk, a name holding the separator): the desk goes on and reads everyone
+        next time."""
+        if self.path is None:
+            return False
+        arrays = dict(arrays)
+        names = arrays.pop("names")
+        text = _SEPARATOR.join(names)
+        if text.count(_SEPARATOR) != max(len(names) - 1, 0):
+            self.problem = "a name holds the separator"
+            return False
+        meta = {
+            "format": FORMAT,
+            "revision": _revision(self.reads),
+            "seq": int(seq),
+            "seen": sorted(seen),
+            "owners": arrays.pop("owner_names"),
+        }
+        part = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with part.open("wb") as out:
+                np.savez(
+                    out,
+                    meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+                    names=np.frombuffer(text.encode("utf-8", "surrogatepass"), np.uint8),
+                    **arrays,
+                )
+            os.replace(part, self.path)
+        except OSError as exc:
+            self.problem = f"cannot save {self.path}: {exc.strerror or exc}"
+            part.unlink(missing_ok=True)
+            return False
+        return True
+
+
+def _read(path: Path) -> tuple[dict[str, Any], SummaryTable]:
+    with np.load(path, allow_pickle=False) as saved:
+        if not isinstance(saved, np.lib.npyio.NpzFile):
+            raise zipfile.BadZipFile("not an archive of arrays")
+        meta = json.loads(saved["meta"].tobytes())
+        text = saved["names"].tobytes().decode("utf-8", "surrogatepass")
+        columns = {k: saved[k] for k in ("ids", "level", "open", "times", "name_rank", "owner")}
+    n = len(columns["ids"])
+    names = text.split(_SEPARATOR) if n else []
+    if len(names) != n:
+        raise ValueError(f"{len(names)} names for {n} people")
+    table = SummaryTable.from_arrays(names=names, owner_names=meta["owners"], **columns)
+    return meta, table
+
+
+def _revision(reads: Reads) -> str | None:
+    from deskterm.storage.migrate import current_revision
+
+    return current_revision(reads.engine)
