@@ -160,3 +160,22 @@ def test_a_process_answers_a_phone_system(tmp_path, config, desk, db_url):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["people"][0]["name"] == "Robert Smith"
+
+
+def test_each_process_opens_the_saved_index_and_catches_it_up(cli, desk, monkeypatch):
+    """SQLite beside the file, PostgreSQL in the cache folder: the first search saves the
+    index, later ones open it (no build) and find who was added since."""
+    from deskterm.services.saved_index import index_path
+
+    assert cli("margo")[0] == 0
+    path = index_path(desk.engine)
+    assert path is not None and path.exists()
+
+    def no_build(self: Directory) -> object:
+        raise AssertionError("the index was built, not opened from its file")
+
+    monkeypatch.setattr(Directory, "_build_fresh", no_build)
+    late = desk.add_person({"name": "Zebulon Quirkwhistle"}).id
+    code, out, err = cli("zeblon quirk")
+    assert (code, err) == (0, "")
+    assert [int(line.split("\t")[0]) for line in out.splitlines()] == [late]
