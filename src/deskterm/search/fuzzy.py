@@ -78,7 +78,7 @@ def _eligible(seg: Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         ok = (a_len >= 3) & packed.letters_only(keys)
         words = seg.words
         b = [i for i in np.flatnonzero(has[n_keys:]).tolist() if words[i].isalpha()]
-        b = [i for i in b if not is_dense(words[i])]
+        b = [i for i in b if words[i].isascii() or not is_dense(words[i])]  # ASCII: not dense
         points = np.array([words[i] for i in b], dtype=f"<U{_WIDTH}")
         points = points.view(np.uint32).reshape(len(b), _WIDTH)
         b_ids = np.array(b, np.int64)

@@ -55,7 +55,10 @@ def prefix_bounds(word: str) -> tuple[int, int]:
 
 def codes(keys: np.ndarray) -> np.ndarray:
     """uint8[len(keys), 8]: the character codes of each key."""
-    return ((keys[:, None] >> _SHIFTS) & _U(63)).astype(np.uint8)
+    out = np.empty((len(keys), 8), np.uint8)
+    for i, shift in enumerate(_SHIFTS):  # a column at a time: no 8-wide uint64 temporary
+        out[:, i] = (keys >> shift) & _U(63)
+    return out
 
 
 def decode(keys: np.ndarray) -> list[str]:
@@ -69,7 +72,8 @@ def decode(keys: np.ndarray) -> list[str]:
 def text(keys: np.ndarray) -> str:
     """All words, 9 characters each (NUL-padded, then a newline): word i is at 9 * i."""
     out = np.full((len(keys), 9), 10, np.uint8)
-    out[:, :8] = CHARS[codes(keys)]
+    for i, shift in enumerate(_SHIFTS):  # a column at a time (five times quicker at 100k)
+        out[:, i] = CHARS[((keys >> shift) & _U(63)).astype(np.intp)]
     return out.tobytes().decode("ascii")
 
 

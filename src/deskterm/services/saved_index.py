@@ -15,7 +15,6 @@ file without them (their words included), not merely marked dead.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +53,8 @@ def path_for_url(url: URL) -> Path | None:
     """``index_path`` for a database URL."""
     if url.get_backend_name() == "sqlite":
         return path_for_sqlite(url.database or "")
+    import hashlib
+
     import platformdirs
 
     identity = url._replace(password=None).render_as_string(hide_password=False).encode()
