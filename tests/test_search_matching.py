@@ -143,6 +143,21 @@ def test_abbreviations_start_at_a_word_start() -> None:
     assert top(index, "mrg") == [1]  # not inside "amargo"
 
 
+def test_a_whole_word_abbreviated_beats_a_scattered_or_fuzzy_match() -> None:
+    index = SearchIndex.build(
+        [
+            SearchDoc(1, "Greta Lanstaferdt"),  # "rdt" inside a word
+            SearchDoc(2, "David Jansen"),  # "jhnssn": two edits from "jansen"
+            SearchDoc(3, "Lina Ridt"),
+            SearchDoc(4, "David Johansson"),
+            SearchDoc(5, "David Jonathansson"),  # "jhnssn", letters far apart
+        ]
+    )
+    assert top(index, "ln rdt") == [3, 1]
+    assert top(index, "dvd jhnssn") == [4, 2, 5]
+    assert top(index, "dvd jhnsn")[0] == 4  # a doubled letter typed once
+
+
 def test_changes_are_searchable_in_every_way() -> None:
     index = SearchIndex.build(synthetic_people(300))
     index.upsert(MIKHAIL)

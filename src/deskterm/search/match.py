@@ -10,12 +10,13 @@ company, the sound of an Arabic, Hebrew, Cyrillic or Greek one (its consonants a
 where a vowel is heard, see ``roman``; a key of an Arabic word without its article a
 little lower), or a nickname of a given name (bob → Robert); two edits (words of 6+
 letters); and last an fzf-style in-order subsequence of a word starting with the same
-letter (``frwthr`` → Fairweather; a tight one above a scattered one). Classes go from
-1 (weakest) to 18; see ``index`` for how they rank people. Classes are applied
-weakest first, so a later assignment is always an upgrade. A match of another
-spelling (not a half-typed sound) carries the ``ALT`` flag (128): a person whose
-name, in another script, is all the agent typed ranks above people who merely share
-one word of it.
+letter (``frwthr`` → Fairweather; a tight one above a scattered one, and a name word
+typed as its first letter and consonants, ``mrg`` → Margo, above two edits and a
+nickname, just below one edit in the name). Classes go from 1 (weakest) to 18; see
+``index`` for how they rank people. Classes are applied weakest first, so a later
+assignment is always an upgrade. A match of another spelling (not a half-typed
+sound) carries the ``ALT`` flag (128): a person whose name, in another script, is all
+the agent typed ranks above people who merely share one word of it.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ from .fuzzy import budget, fuzzy_ranges
 from .normalize import is_dense
 from .roman import ARTICLE, article, fits, nickname_forms, sound
 from .segment import NAME, OTHER, ROMAN, SKEL, TEXT, Segment, find_all
-from .subseq import subsequence_ids
+from .subseq import abbreviation_ids, subsequence_ids
 
 __all__ = [
-    "ALT", "EXACT", "FUZZY", "NICK", "START", "SUB", "SUBSEQ", "phone_classes", "word_classes",
+    "ABBREV", "ALT", "EXACT", "FUZZY", "NICK", "START", "SUB", "SUBSEQ", "phone_classes",
+    "word_classes",
 ]  # fmt: skip
 
 ALT = 128  # flag on a class: matched another spelling of the name (ROMAN or SKEL)
 SUBSEQ = {OTHER: 1, ROMAN: 1, NAME: 2}
 SUBSEQ_TIGHT = 3  # in the name
+ABBREV = 8  # the whole word of the name, only vowels left out ("frwthr")
 FUZZY = {2: {ROMAN: 4, OTHER: 4, NAME: 5}, 1: {ROMAN: 5, OTHER: 8, NAME: 9}}
 NICK = 6
 SUB = {TEXT: 10, OTHER: 11, NAME: 12}
@@ -95,9 +98,11 @@ def _sound_keys(seg: Segment, cls: np.ndarray, word: str, bare: str, heard: str)
 def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: int) -> None:
     """Subsequences, two edits, romanized spellings, skeletons and nicknames."""
     letters = word.isalpha() and not is_dense(word)
+    abbreviation = False
     if letters:
         ids, tight = subsequence_ids(seg, word)
-        if len(ids):
+        abbreviation = len(ids) > 0
+        if abbreviation:
             for g in (NAME,) if short else (OTHER, ROMAN, NAME):
                 _scatter(cls, _ranges(seg, g, ids, ids + 1), SUBSEQ[g])
             ids = ids[tight]
@@ -125,6 +130,9 @@ def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: in
     exact = seg.exact_id(word) if ranges else -1
     if exact >= 0:
         _scatter(cls, _postings(seg, ROMAN, exact, exact + 1), EXACT[ROMAN] | ALT)
+    if abbreviation:
+        ids = abbreviation_ids(seg, word)
+        _scatter(cls, _ranges(seg, NAME, ids, ids + 1), ABBREV)
     if fuzzy is not None:
         for g in (OTHER, NAME):
             _scatter(cls, _ranges(seg, g, *fuzzy), FUZZY[1][g])

@@ -17,9 +17,12 @@ import numpy as np
 
 from .segment import Segment
 
-__all__ = ["subsequence_ids"]
+__all__ = ["abbreviation_ids", "subsequence_ids"]
 
 _EMPTY = np.zeros(0, np.int64)
+_VOWELS = "[aeiouy]*+"  # letters an abbreviation leaves out (as typed: "mrg frwthr")
+_HAS_VOWEL = re.compile("[aeiouy]")
+_DOUBLE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=256)
@@ -27,6 +30,14 @@ def _pattern(rest: str) -> re.Pattern[str]:
     """A line start, the word's first letter, then each letter of ``rest`` in order."""
     runs = "".join(f"[^{re.escape(c)}\n]*+{re.escape(c)}" for c in rest)
     return re.compile(f"\n.{runs}")
+
+
+@lru_cache(maxsize=256)
+def _strict(rest: str) -> re.Pattern[str]:
+    """A line start, the first letter, then the consonants of ``rest`` with only vowels
+    between them (a doubled letter may be typed once): the whole word."""
+    runs = "".join(f"{_VOWELS}(?:{re.escape(c)})++" for c in _DOUBLE.sub(r"\1", rest))
+    return re.compile(f"\n.{runs}{_VOWELS}(?=[\0\n]|\\Z)")
 
 
 def _scan(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
@@ -39,12 +50,28 @@ def _scan(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
     return starts, spans
 
 
+def abbreviation_ids(seg: Segment, word: str) -> np.ndarray:
+    """Sorted ids of the words ``word`` abbreviates fzf's way: their first letter,
+    then their consonants ("frwthr": Fairweather; "mr": Moreau, Meyer). Empty unless
+    ``word`` is such an abbreviation (2+ letters, no vowel after the first)."""
+    if len(word) < 2 or _HAS_VOWEL.search(word, 1) is not None:
+        return _EMPTY
+    return _matches(seg, word, _strict(word[1:]))[0]
+
+
 def subsequence_ids(seg: Segment, word: str) -> tuple[np.ndarray, np.ndarray]:
     """Sorted ids of the words ``word`` is an in-order subsequence of (same first
     letter), and whether each match is tight."""
     if len(word) < 2:
         return _EMPTY, np.zeros(0, bool)
-    pattern = _pattern(word[1:])
+    ids, spans = _matches(seg, word, _pattern(word[1:]))
+    if not len(ids):
+        return _EMPTY, np.zeros(0, bool)
+    return ids, np.array(spans, np.int64) <= len(word) + len(word) // 2
+
+
+def _matches(seg: Segment, word: str, pattern: re.Pattern[str]) -> tuple[np.ndarray, list[int]]:
+    """Ids of the words starting with ``word[0]`` that ``pattern`` matches, and spans."""
     ids: list[np.ndarray] = []
     spans: list[int] = []
     for lo, hi in seg.prefix_ranges(word[0]):
@@ -60,6 +87,5 @@ def subsequence_ids(seg: Segment, word: str) -> tuple[np.ndarray, np.ndarray]:
             ids.append(lo + where)
         spans += found
     if not spans:
-        return _EMPTY, np.zeros(0, bool)
-    tight = np.array(spans, np.int64) <= len(word) + len(word) // 2
-    return np.concatenate(ids), tight
+        return _EMPTY, spans
+    return np.concatenate(ids), spans
