@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime
+from operator import itemgetter
 
 from deskterm.errors import InvalidInput
+from deskterm.services import validate as v
 from deskterm.services.bulk import NewEntry, NewPerson
 from deskterm.services.views import PROFILE_FIELDS
 from deskterm.transfer.common import Parsed, Progress, Row, clean_fields, physical_lines
@@ -44,17 +46,18 @@ def parse_csv(
     header_end = reader.line_num
     columns, warnings = _columns(header, source, header_end)
     parsed = Parsed(source, "csv", [], header="".join(lines[:header_end]), warnings=warnings)
-    origin = origin or source
+    make = _RowMaker(columns, len(header), agent, now, origin or source)
+    rows = parsed.rows
     previous = header_end
     try:
         for cells in reader:
             start, previous = previous + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # a blank line or a row of empty cells
-            raw = "".join(lines[start - 1 : previous])
-            parsed.rows.append(_row(cells, columns, len(header), start, raw, agent, now, origin))
-            if on_row and len(parsed.rows) % 1000 == 0:
-                on_row(len(parsed.rows))
+            raw = lines[start - 1] if start == previous else "".join(lines[start - 1 : previous])
+            rows.append(make(cells, start, raw))
+            if on_row and len(rows) % 1000 == 0:
+                on_row(len(rows))
     except csv.Error as exc:
         raise InvalidInput(f"{source}:{reader.line_num}: csv: {exc}") from None
     if parsed.rows and previous >= len(lines) and _unclosed(parsed.rows[-1].raw, reader):
@@ -113,6 +116,47 @@ def _columns(header: list[str], source: str, line: int) -> tuple[dict[str, int],
             f"(known: {', '.join(COLUMNS)})"
         )
     return columns, warnings
+
+
+class _RowMaker:
+    """Rows of one file: the usual row (every column there, plain values) on a quick
+    path; any other row, or one with a problem, through ``_row``, which finds and words
+    every problem."""
+
+    def __init__(
+        self, columns: dict[str, int], width: int, agent: str, now: datetime, origin: str
+    ) -> None:
+        self.columns, self.width, self.agent, self.now, self.origin = (
+            columns,
+            width,
+            agent,
+            now,
+            origin,
+        )
+        profile = [(name, at) for name, at in columns.items() if name != "notes"]
+        places = [at for _, at in profile]
+        self.values = itemgetter(*places) if len(places) > 1 else lambda c: (c[places[0]],)
+        self.clean = v.text_row_cleaner([name for name, _ in profile])
+        self.notes_at = columns.get("notes", -1)
+        self.needed = max(columns.values()) + 1
+        self.created = NewEntry(now, "created", f"imported from {origin}", agent=agent)
+
+    def __call__(self, cells: list[str], line: int, raw: str) -> Row:
+        if self.needed <= len(cells) <= self.width:
+            notes = cells[self.notes_at].strip() if self.notes_at >= 0 else ""
+            try:
+                profile = self.clean(self.values(cells)) if len(notes) <= v.MAX_TEXT else None
+            except InvalidInput:
+                profile = None
+            if profile is not None:
+                entries = [self.created]
+                if notes:
+                    entries.append(NewEntry(self.now, "note", notes, agent=self.agent))
+                person = NewPerson(
+                    profile=profile, entries=entries, created_at=self.now, created_by=self.agent
+                )
+                return Row(line, raw, person, profile.get("email"))
+        return _row(cells, self.columns, self.width, line, raw, self.agent, self.now, self.origin)
 
 
 def _row(

@@ -19,6 +19,7 @@ from deskterm.transfer.common import (
     Progress,
     check_emails,
     detect_format,
+    few_collections,
     read_text,
     stored_emails,
 )
@@ -37,7 +38,8 @@ def read_import(
     if not text.strip():
         raise InvalidInput(f"{source}: the file is empty: nothing to import")
     parser = PARSERS[detect_format(path, text)]
-    return parser(text, source, agent=agent, now=now, origin=path.name, on_row=on_row)
+    with few_collections():
+        return parser(text, source, agent=agent, now=now, origin=path.name, on_row=on_row)
 
 
 def check_against(engine: Engine, parsed: Parsed) -> None:
