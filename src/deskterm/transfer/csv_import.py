@@ -126,13 +126,8 @@ class _RowMaker:
     def __init__(
         self, columns: dict[str, int], width: int, agent: str, now: datetime, origin: str
     ) -> None:
-        self.columns, self.width, self.agent, self.now, self.origin = (
-            columns,
-            width,
-            agent,
-            now,
-            origin,
-        )
+        self.columns, self.width, self.origin = columns, width, origin
+        self.agent, self.now = agent, now
         profile = [(name, at) for name, at in columns.items() if name != "notes"]
         places = [at for _, at in profile]
         self.values = itemgetter(*places) if len(places) > 1 else lambda c: (c[places[0]],)
