@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine
@@ -105,6 +106,10 @@ def bulk_insert(
     result = BulkResult()
     try:
         with writer(engine).begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # Room for the pages this transaction touches (the default 2 MB made
+                # SQLite spill and re-read index pages; a fresh connection each time).
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KB}")
             for chunk in _chunks(iter(people), batch):
                 _insert_chunk(conn, chunk, agent, now, derive_entries, result, profiles_clean)
                 if on_progress:
@@ -121,9 +126,8 @@ def _tags_json(tags: list[str]) -> str:
     """``encode_tags``, without the JSON encoder for plain tags (most of them)."""
     if not tags:
         return "[]"
-    joined = '", "'.join(tags)
-    if _NEEDS_ESCAPE.search(joined) is None:
-        return f'["{joined}"]'
+    if _NEEDS_ESCAPE.search("".join(tags)) is None:  # not the joined text: it has quotes
+        return '["' + '", "'.join(tags) + '"]'
     return v.encode_tags(tags)
 
 
@@ -144,83 +148,97 @@ def _insert_chunk(
     result: BulkResult,
     clean: bool = False,
 ) -> None:
+    _insert_rows(conn, _chunk_rows(conn, chunk, agent, now, derive, clean), result)
+
+
+@dataclass(slots=True)
+class _Rows:
+    """Driver-ready rows of one chunk of people, table by table."""
+
+    people: list[tuple] = field(default_factory=list)
+    entries: list[tuple] = field(default_factory=list)
+    follow_ups: list[tuple] = field(default_factory=list)
+    moods: list[tuple] = field(default_factory=list)
+    changes: list[tuple] = field(default_factory=list)
+    messages: list[tuple] = field(default_factory=list)
+
+
+def _chunk_rows(
+    conn: Any, chunk: list[NewPerson], agent: str, now: datetime, derive: bool, clean: bool
+) -> _Rows:
     ids = _allocate_ids(conn, len(chunk))
     to_db = _time_adapter(conn)
-    people, entries, follow_ups, moods, changes = [], [], [], [], []
+    out = _Rows()
+    people, entries, follow_ups, moods = out.people, out.entries, out.follow_ups, out.moods
     messages: list[tuple[int, list[NewMessage]]] = []
+    entry_tails: dict[int, tuple] = {}  # id(entry) -> its row after the person id
+    stamp = to_db(now)
+    change = ("upsert", stamp)
     for pid, person in zip(ids, chunk, strict=True):
         if derive:
             person.entries = person.entries + _derived_entries(person, agent)
-        fields = dict(person.profile) if clean else v.clean_profile(person.profile)
-        fields["tags"] = _tags_json(fields.get("tags", []))
+        fields = {**_DEFAULTS, **(person.profile if clean else v.clean_profile(person.profile))}
+        tags = fields["tags"]
+        fields["tags"] = tags if isinstance(tags, str) else _tags_json(tags)
         created = to_db(person.created_at or now)
         by = person.created_by or agent
-        summary = summary_of(person)
         people.append(
             (
                 pid,
-                *(fields.get(k, d) for k, d in _DEFAULTS.items()),
+                *_profile_values(fields),
                 1,
                 created,
                 by,
                 created,
                 by,
-                *(summary[k] for k in _SUMMARY),
+                *_summary_values(summary_of(person)),
                 person.owner,
             )
         )
-        entries += [
-            (
-                pid,
-                to_db(e.at),
-                e.agent or agent,
-                e.kind,
-                v.storable(e.channel),
-                v.storable(e.text),
-                json.dumps(e.data, ensure_ascii=False) if e.data else "",
-            )
-            for e in person.entries
-        ]
-        follow_ups += [
-            (
-                pid,
-                to_db(f.due_at),
-                v.storable(f.note),
-                f.agent or agent,
-                to_db(f.created_at or now),
-                to_db(f.done_at),
-                f.done_by,
-                None if f.outcome is None else v.storable(f.outcome),
-                f.assignee or f.agent or agent,
-                0 if f.confirmed and f.done_at is not None else None,
-            )
-            for f in person.follow_ups
-        ]
-        moods += [
-            (pid, v.clean_level(m.level), v.storable(m.note), m.agent or agent, to_db(m.at))
-            for m in person.moods
-        ]
-        changes.append((pid, "upsert", to_db(now)))
+        for e in person.entries:
+            tail = entry_tails.get(id(e))
+            if tail is None:
+                tail = entry_tails[id(e)] = (
+                    to_db(e.at),
+                    e.agent or agent,
+                    e.kind,
+                    v.storable(e.channel),
+                    v.storable(e.text),
+                    json.dumps(e.data, ensure_ascii=False) if e.data else "",
+                )
+            entries.append((pid, *tail))
+        if person.follow_ups:
+            follow_ups += [
+                (
+                    pid,
+                    to_db(f.due_at),
+                    v.storable(f.note),
+                    f.agent or agent,
+                    to_db(f.created_at or now),
+                    to_db(f.done_at),
+                    f.done_by,
+                    None if f.outcome is None else v.storable(f.outcome),
+                    f.assignee or f.agent or agent,
+                    0 if f.confirmed and f.done_at is not None else None,
+                )
+                for f in person.follow_ups
+            ]
+        if person.moods:
+            moods += [
+                (pid, v.clean_level(m.level), v.storable(m.note), m.agent or agent, to_db(m.at))
+                for m in person.moods
+            ]
+        out.changes.append((pid, *change))
         if person.messages:
             messages.append((pid, person.messages))
+    out.messages = message_rows(messages, agent, to_db)
+    return out
+
+
+def _insert_rows(conn: Any, rows: _Rows, result: BulkResult) -> None:
+    _raw_insert(conn, "person", PERSON_COLUMNS, rows.people)
     _raw_insert(
-        conn,
-        "person",
-        (
-            "id",
-            *_DEFAULTS,
-            "version",
-            "created_at",
-            "created_by",
-            "updated_at",
-            "updated_by",
-            *_SUMMARY,
-            "owner",
-        ),
-        people,
-    )
-    _raw_insert(
-        conn, "entry", ("person_id", "at", "agent", "kind", "channel", "text", "data"), entries
+        conn, "entry", ("person_id", "at", "agent", "kind", "channel", "text", "data"), rows.entries
     )
     _raw_insert(
         conn,
@@ -237,15 +255,15 @@ def _insert_chunk(
             "assignee",
             "check_back_of",
         ),
-        follow_ups,
+        rows.follow_ups,
     )
-    _raw_insert(conn, "mood", ("person_id", "level", "note", "agent", "at"), moods)
-    _raw_insert(conn, "change", ("person_id", "op", "at"), changes)
-    _raw_insert(conn, "message", MESSAGE_COLUMNS, message_rows(messages, agent, to_db))
-    result.people += len(people)
-    result.entries += len(entries)
-    result.follow_ups += len(follow_ups)
-    result.moods += len(moods)
+    _raw_insert(conn, "mood", ("person_id", "level", "note", "agent", "at"), rows.moods)
+    _raw_insert(conn, "change", ("person_id", "op", "at"), rows.changes)
+    _raw_insert(conn, "message", MESSAGE_COLUMNS, rows.messages)
+    result.people += len(rows.people)
+    result.entries += len(rows.entries)
+    result.follow_ups += len(rows.follow_ups)
+    result.moods += len(rows.moods)
 
 
 def _allocate_ids(conn: Any, count: int) -> list[int]:
@@ -310,6 +328,7 @@ def _raw_insert(conn: Any, table: str, columns: tuple[str, ...], rows: list[tupl
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
 
 
+_SQLITE_CACHE_KB = 256 * 1024
 _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 _SUMMARY = (
     "s_mood_level",
@@ -340,6 +359,19 @@ _DEFAULTS: dict[str, Any] = {
     "matters": "",
     "tags": "[]",
 }
+_profile_values = itemgetter(*_DEFAULTS)
+_summary_values = itemgetter(*_SUMMARY)
+PERSON_COLUMNS = (
+    "id",
+    *_DEFAULTS,
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    *_SUMMARY,
+    "owner",
+)
 
 
 def _derived_entries(person: NewPerson, agent: str) -> list[NewEntry]:
@@ -377,7 +409,10 @@ def summary_of(person: NewPerson) -> dict[str, Any]:
         out = _summary_of_entries(person.entries)
     else:
         out = _summary_general(person)
-    out.update(mail_summary(person.messages, out["s_last_contact"]))
+    if person.messages:
+        out.update(mail_summary(person.messages, out["s_last_contact"]))
+    else:
+        out["s_waiting_since"], out["s_subjects"] = None, ""  # mail_summary of no mail
     return out
 
 
@@ -413,12 +448,20 @@ def _summary_general(person: NewPerson) -> dict[str, Any]:
 def _summary_of_entries(entries: list[NewEntry]) -> dict[str, Any]:
     """``summary_of`` for a person with at most two entries and no mood or follow-up
     (an imported CSV row: "created" and perhaps a note), without the general sorting."""
-    contact = [e.at for e in entries if e.kind == "contact"]
-    activity = [e.at for e in entries if e.kind in ACTIVITY_KINDS]
-    notes = [e for e in entries if e.kind in NOTES_KINDS]
+    contact = activity = None
+    notes: list[NewEntry] = []
+    for e in entries:
+        kind = e.kind
+        if kind in ACTIVITY_KINDS:
+            activity = e.at if activity is None or e.at > activity else activity
+            if kind == "contact":
+                contact = e.at if contact is None or e.at > contact else contact
+        if kind in NOTES_KINDS:
+            notes.append(e)
     if len(notes) == 2 and notes[1].at > notes[0].at:
         notes.reverse()
-    last_contact = to_epoch(max(contact)) if contact else None
+    text = notes[0].text if len(notes) == 1 else " ".join(e.text for e in notes)
+    last_contact = None if contact is None else int(contact.timestamp())
     return {
         "s_mood_level": None,
         "s_mood_at": None,
@@ -427,7 +470,7 @@ def _summary_of_entries(entries: list[NewEntry]) -> dict[str, Any]:
         "s_last_contact": last_contact,
         "s_last_done": None,
         "s_problem_at": last_contact,
-        "s_last_activity": to_epoch(max(activity)) if activity else None,
-        "s_notes": v.storable(" ".join(e.text for e in notes))[:NOTES_CHARS],
+        "s_last_activity": None if activity is None else int(activity.timestamp()),
+        "s_notes": v.storable(text)[:NOTES_CHARS],
         "s_unconfirmed": None,
     }

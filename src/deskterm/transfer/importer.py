@@ -58,15 +58,16 @@ def save(
     """Store every good row in one transaction, then bring the saved search index up to
     date, so the next desk (or ``deskterm search``) opens it current."""
     people = [row.person for row in parsed.rows if row.ok and row.person is not None]
-    result = bulk_insert(
-        engine,
-        people,
-        agent=agent,
-        now=now,
-        derive_entries=False,
-        on_progress=on_progress,
-        profiles_clean=True,  # every row went through clean_fields when it was read
-    )
+    with few_collections():
+        result = bulk_insert(
+            engine,
+            people,
+            agent=agent,
+            now=now,
+            derive_entries=False,
+            on_progress=on_progress,
+            profiles_clean=True,  # every row went through clean_fields when it was read
+        )
     refresh_search_index(engine, agent)
     return result
 
