@@ -108,9 +108,14 @@ class SearchIndex:
     def upsert_many(self, docs: Iterable[SearchDoc]) -> None:
         """``upsert`` each of ``docs`` (the last version of an id wins), as one segment."""
         docs = list({d.id: d for d in docs}.values())
-        if not docs:
+        if docs:
+            self.upsert_segment(build_segment(docs))  # built outside the lock
+
+    def upsert_segment(self, seg: Segment) -> None:
+        """Add a segment built elsewhere (e.g. while an import was being stored): its
+        people replace their older versions."""
+        if not seg.n:
             return
-        seg = build_segment(docs)  # outside the lock: searches go on meanwhile
         with self._lock:
             for i, old in enumerate(self._segments):
                 slots = np.searchsorted(old.ids, seg.ids).clip(0, max(old.n - 1, 0))

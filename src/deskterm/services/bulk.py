@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from operator import itemgetter
 from typing import Any
@@ -26,6 +27,7 @@ from deskterm.errors import InvalidInput
 from deskterm.services import validate as v
 from deskterm.services.bulk_mail import COLUMNS as MESSAGE_COLUMNS
 from deskterm.services.bulk_mail import NewMessage, mail_summary, message_rows
+from deskterm.services.reads import SEARCH_COLUMNS
 from deskterm.services.summary import ACTIVITY_KINDS, BAD_MOOD, NOTES_CHARS, NOTES_KINDS
 from deskterm.storage.engine import writer
 from deskterm.storage.faults import storage_error
@@ -94,6 +96,7 @@ def bulk_insert(
     on_progress: Callable[[int], None] | None = None,
     batch: int = 5000,
     profiles_clean: bool = False,
+    on_search_rows: Callable[[list[tuple]], None] | None = None,
 ) -> BulkResult:
     """Insert everyone in one transaction; all or nothing.
 
@@ -102,6 +105,9 @@ def bulk_insert(
     Pass False when ``entries`` already hold them (re-importing an export).
     ``profiles_clean`` says the profiles already went through ``clean_profile`` (the
     import parsers do that for every row), so they are not checked twice.
+    ``on_search_rows`` is handed everyone's ``Reads.search_rows`` tuples, exactly as
+    they will be stored, before the first row is written (all rows are prepared first):
+    the import indexes them for search meanwhile.
     """
     result = BulkResult()
     try:
@@ -110,8 +116,23 @@ def bulk_insert(
                 # Room for the pages this transaction touches (the default 2 MB made
                 # SQLite spill and re-read index pages; a fresh connection each time).
                 conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KB}")
-            for chunk in _chunks(iter(people), batch):
-                _insert_chunk(conn, chunk, agent, now, derive_entries, result, profiles_clean)
+            make = partial(
+                _chunk_rows, conn, agent=agent, now=now, derive=derive_entries, clean=profiles_clean
+            )
+            prepared: Iterable[_Rows]
+            if on_search_rows is None:  # chunk by chunk: ids after the rows stored so far
+                chunks = _chunks(iter(people), batch)
+                prepared = (make(chunk, _allocate_ids(conn, len(chunk))) for chunk in chunks)
+            else:  # every id first, then every row, then the inserts
+                people = list(people)
+                ids = _allocate_ids(conn, len(people))
+                prepared = [
+                    make(people[at : at + batch], ids[at : at + batch])
+                    for at in range(0, len(people), batch)
+                ]
+                on_search_rows([_search_row(p) for rows in prepared for p in rows.people])
+            for rows in prepared:
+                _insert_rows(conn, rows, result)
                 if on_progress:
                     on_progress(result.people)
     except IntegrityError as exc:
@@ -139,18 +160,6 @@ def _chunks(items: Iterator[NewPerson], size: int) -> Iterator[list[NewPerson]]:
         yield chunk
 
 
-def _insert_chunk(
-    conn: Any,
-    chunk: list[NewPerson],
-    agent: str,
-    now: datetime,
-    derive: bool,
-    result: BulkResult,
-    clean: bool = False,
-) -> None:
-    _insert_rows(conn, _chunk_rows(conn, chunk, agent, now, derive, clean), result)
-
-
 @dataclass(slots=True)
 class _Rows:
     """Driver-ready rows of one chunk of people, table by table."""
@@ -164,9 +173,14 @@ class _Rows:
 
 
 def _chunk_rows(
-    conn: Any, chunk: list[NewPerson], agent: str, now: datetime, derive: bool, clean: bool
+    conn: Any,
+    chunk: list[NewPerson],
+    ids: list[int],
+    agent: str,
+    now: datetime,
+    derive: bool,
+    clean: bool,
 ) -> _Rows:
-    ids = _allocate_ids(conn, len(chunk))
     to_db = _time_adapter(conn)
     out = _Rows()
     people, entries, follow_ups, moods = out.people, out.entries, out.follow_ups, out.moods
@@ -372,6 +386,8 @@ PERSON_COLUMNS = (
     *_SUMMARY,
     "owner",
 )
+# A person row's ``Reads.search_rows`` tuple, the same columns in the same order.
+_search_row = itemgetter(*(PERSON_COLUMNS.index(c.key) for c in SEARCH_COLUMNS))
 
 
 def _derived_entries(person: NewPerson, agent: str) -> list[NewEntry]:

@@ -6,7 +6,6 @@ Nothing is written until every row has been checked; saving is one transaction
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -55,31 +54,36 @@ def save(
     now: datetime,
     on_progress: Progress | None = None,
 ) -> BulkResult:
-    """Store every good row in one transaction, then bring the saved search index up to
-    date, so the next desk (or ``deskterm search``) opens it current."""
+    """Store every good row in one transaction and bring the saved search index up to
+    date (the rows indexed while they are stored), so the next desk (or ``deskterm
+    search``) opens it current."""
+    from deskterm.transfer.import_index import ImportIndex
+
     people = [row.person for row in parsed.rows if row.ok and row.person is not None]
-    with few_collections():
-        result = bulk_insert(
-            engine,
-            people,
-            agent=agent,
-            now=now,
-            derive_entries=False,
-            on_progress=on_progress,
-            profiles_clean=True,  # every row went through clean_fields when it was read
-        )
-    refresh_search_index(engine, agent)
+    search = ImportIndex(engine, agent)
+    search.prepare()
+    try:
+        with few_collections():
+            result = bulk_insert(
+                engine,
+                people,
+                agent=agent,
+                now=now,
+                derive_entries=False,
+                on_progress=on_progress,
+                profiles_clean=True,  # every row went through clean_fields when it was read
+                on_search_rows=search.start,
+            )
+    except BaseException:
+        search.discard()
+        raise
+    search.finish()
     return result
 
 
 def refresh_search_index(engine: Engine, agent: str) -> None:
     """Catch the saved search index up with the change feed now (or build it); a failure
     here is not the import's: the next desk builds the index itself."""
-    from zoneinfo import ZoneInfo
+    from deskterm.transfer.import_index import ImportIndex
 
-    from deskterm.directory import Directory
-    from deskterm.errors import DeskError
-    from deskterm.services import Desk
-
-    with contextlib.suppress(DeskError):
-        Directory(Desk(engine, agent), tz=ZoneInfo("UTC")).build_index(resave_after=1, warm=False)
+    ImportIndex(engine, agent).prepare()
