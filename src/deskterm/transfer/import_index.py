@@ -14,9 +14,11 @@ changed since.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import signal
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +32,8 @@ from deskterm.search import store
 from deskterm.search.segment import Segment, build_segment
 from deskterm.services import Desk
 from deskterm.services.saved_index import SavedIndex, index_path
+
+CHILD_PATIENCE = 60.0  # seconds after the commit, plus 1 ms a person, before building here
 
 
 class ImportIndex:
@@ -54,8 +58,8 @@ class ImportIndex:
         """Index ``rows`` (``Reads.search_rows`` tuples) while they are being stored."""
         if self.path is None or not rows:
             return
+        self._rows = rows  # kept for building here if the child cannot
         if not hasattr(os, "fork"):
-            self._rows = rows
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(
@@ -88,33 +92,40 @@ class ImportIndex:
                 self._refresh()
 
     def discard(self) -> None:
-        """The import failed: stop the child and remove its file."""
+        """The import failed: stop the child and remove its files."""
+        self._stop_child()
+        self._rows = None
+
+    def _segment(self) -> Segment | None:
+        """The child's segment, or (no fork, or the child failed) one built here."""
+        rows, self._rows = self._rows, None
+        segment = None
+        if self._child and self._file is not None:
+            status = _wait(self._child, CHILD_PATIENCE + len(rows or ()) / 1000)
+            if status is not None:
+                self._child = 0
+                with contextlib.suppress(store.Unusable):
+                    if os.waitstatus_to_exitcode(status) == 0:
+                        saved = store.load(self._file)
+                        segment = saved.segments[0] if len(saved.segments) == 1 else None
+            self._stop_child()  # the file goes; a loaded segment stays mapped and readable
+        if segment is None and rows:
+            segment = _segment(rows)
+        return segment
+
+    def _stop_child(self) -> None:
+        """Kill the child if it still runs; remove its file and the one it was writing."""
         if self._child:
             with contextlib.suppress(OSError):
                 os.kill(self._child, signal.SIGKILL)
                 os.waitpid(self._child, 0)
             self._child = 0
         if self._file is not None:
-            self._file.unlink(missing_ok=True)
-        self._rows = None
-
-    def _segment(self) -> Segment | None:
-        if self._rows is not None:
-            rows, self._rows = self._rows, None
-            return _segment(rows)
-        if not self._child or self._file is None:
-            return None
-        _, status = os.waitpid(self._child, 0)
-        self._child = 0
-        try:
-            if os.waitstatus_to_exitcode(status) != 0:
-                return None
-            saved = store.load(self._file)
-            return saved.segments[0] if saved.segments else None
-        except store.Unusable:
-            return None
-        finally:
-            self._file.unlink(missing_ok=True)  # still mapped: the pages stay readable
+            for path in self._file.parent.glob(f"{glob.escape(self._file.name)}*"):
+                path.unlink(missing_ok=True)
+            for path in self._file.parent.glob(f".{glob.escape(self._file.name)}.*.tmp"):
+                path.unlink(missing_ok=True)  # store.save's own temporary file
+            self._file = None
 
     def _refresh(self) -> None:
         """Open the saved index and catch it up with the feed, or build and save it."""
@@ -125,3 +136,15 @@ class ImportIndex:
 
 def _segment(rows: list[tuple]) -> Segment:
     return build_segment([search_doc(row) for row in rows])
+
+
+def _wait(child: int, seconds: float) -> int | None:
+    """The child's exit status, or None if it has not ended within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
