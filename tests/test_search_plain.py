@@ -1,6 +1,7 @@
-"""``deskterm search`` on a SQLite file reads it with the standard library (``PlainReads``),
-without the database layer, and answers exactly as the desk's own search does; anything
-unusual (another revision, no WAL yet, no file, URL options) takes the usual way."""
+"""``deskterm search`` reads through the database driver alone (``PlainReads``: SQLite
+with the standard library, PostgreSQL with psycopg), without the database layer, and
+answers exactly as the desk's own search does; anything unusual (another revision, no
+WAL yet, no file, URL options) takes the usual way."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
-from conftest import FakeClock
+from conftest import FakeClock, PgSchema, require_pg
 from deskterm.cli.context import Context
 from deskterm.cli.main import main
 from deskterm.config import load_settings
@@ -22,8 +24,13 @@ from deskterm.search.corpus import synthetic_people
 from deskterm.services import Desk
 from deskterm.services import reads as orm_reads
 from deskterm.services.people_search import PeopleSearch
-from deskterm.services.plain_reads import SEARCH_COLUMNS, SUMMARY_COLUMNS, PlainReads
-from deskterm.services.saved_index import index_path
+from deskterm.services.plain_reads import (
+    SEARCH_COLUMNS,
+    SUMMARY_COLUMNS,
+    PlainReads,
+    server_identity,
+)
+from deskterm.services.saved_index import index_path, path_for_server
 from deskterm.storage import open_engine
 from deskterm.storage.revisions import known_revisions
 
@@ -73,6 +80,34 @@ def desk(url: str):
 @pytest.fixture
 def settings(url: str):
     return load_settings(env={}, overrides={"database.url": url, "agent.timezone": "UTC"})
+
+
+@pytest.fixture
+def pg_url():
+    require_pg()
+    schema = PgSchema()
+    yield schema.url
+    schema.drop()
+
+
+@pytest.fixture
+def desk_pg(pg_url, clock):
+    """A PostgreSQL desk with a few dozen varied people."""
+    engine = open_engine(pg_url)
+    desk = Desk(engine, "ana", clock=clock)
+    for doc in synthetic_people(60):
+        pid = desk.add_person({"name": doc.name, "company": doc.company, "phone": doc.phone}).id
+        if pid % 7 == 3:
+            desk.log_follow_up(pid, clock() + timedelta(hours=pid % 50 - 25), "call back")
+    for name in ("Margo Fairweather", "Robert Smith", "Wendeline Quackenbush"):
+        desk.add_person({"name": name})
+    yield desk
+    engine.dispose()
+
+
+@pytest.fixture
+def settings_pg(pg_url: str):
+    return load_settings(env={}, overrides={"database.url": pg_url, "agent.timezone": "UTC"})
 
 
 def _plain(url: str, desk: Desk) -> PlainReads:
@@ -208,3 +243,60 @@ def test_the_usual_way_upgrades_what_the_plain_way_left(url, desk, tmp_path):
     plain = PlainReads.open(url, busy_timeout_ms=1000)
     assert plain is not None
     plain.close()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3Dt_1",
+        "postgresql://ana:s3cr%40t@db.example.org/desk",
+        "postgres://ana@db.example.org:05432/desk?sslmode=require&application_name=x%20y",
+        "postgresql+psycopg2://localhost/desk",
+        "postgresql:///desk",
+    ],
+)
+def test_a_postgresql_index_is_the_same_file_either_way(raw):
+    from deskterm.services.plain_reads import _PG_URL
+    from deskterm.services.saved_index import path_for_url
+    from deskterm.storage import parse_url
+
+    found = _PG_URL.fullmatch(raw)
+    assert found is not None
+    options = dict(parse_qsl(found["query"] or ""))
+    assert path_for_server(server_identity(found, options)) == path_for_url(parse_url(raw))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["postgresql://[::1]/desk", "postgresql://h/d?a=1&a=2", "postgresql://h/d?connect_timeout=9"],
+)
+def test_an_unusual_postgresql_url_takes_the_usual_way(raw):
+    assert PlainReads.open(raw, busy_timeout_ms=1000) is None
+
+
+def test_the_plain_way_finds_the_same_people_on_postgresql(pg_url, desk_pg, settings_pg):
+    PeopleSearch(desk_pg, settings_pg).open()
+    plain = PlainReads.open(pg_url, busy_timeout_ms=1000)
+    assert plain is not None
+    assert plain.index_path == index_path(desk_pg.engine)
+    plain.clock = desk_pg.clock
+    try:
+        usual, quick = PeopleSearch(desk_pg, settings_pg), PeopleSearch(plain, settings_pg)
+        late = desk_pg.add_person({"name": "Zebulon Quirkwhistle"}).id  # after the save
+        for query in (*QUERIES, "zeblon quirk"):
+            assert quick.search(query, limit=10) == usual.search(query, limit=10), query
+        assert [p.id for p in quick.search("zeblon quirk").people] == [late]
+    finally:
+        plain.close()
+
+
+def test_an_unreachable_server_is_said_once_as_usual(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text('[agent]\nname = "ana"\n', encoding="utf-8")
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/test"
+    with pytest.raises(SystemExit) as done:
+        main(["--config", str(config), "--db", url, "search", "margo"])
+    err = capsys.readouterr().err
+    assert done.value.code == 75
+    assert err.startswith(f"deskterm: cannot open database {url}: the database is unreachable")
+    assert len(err.splitlines()) == 1

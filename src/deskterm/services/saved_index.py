@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from deskterm.search.segment import Segment
     from deskterm.services.reads import Reads
 
-__all__ = ["IndexSource", "SavedIndex", "index_path", "path_for_sqlite", "path_for_url"]
+__all__ = [
+    "IndexSource", "SavedIndex", "index_path", "path_for_server", "path_for_sqlite", "path_for_url",
+]  # fmt: skip
 
 RESAVE_AFTER = 200  # new changes caught up on open that are worth writing the file for
 REBUILD_SHARE = 0.25  # more changed people than this share of everyone: build anew
@@ -54,12 +56,17 @@ def path_for_url(url: URL) -> Path | None:
     """``index_path`` for a database URL."""
     if url.get_backend_name() == "sqlite":
         return path_for_sqlite(url.database or "")
+    return path_for_server(url._replace(password=None).render_as_string(hide_password=False))
+
+
+def path_for_server(identity: str) -> Path:
+    """``index_path`` for a database server's database, named by its URL as SQLAlchemy
+    writes it, without the password: a file in the user's cache folder."""
     import hashlib
 
     import platformdirs
 
-    identity = url._replace(password=None).render_as_string(hide_password=False).encode()
-    digest = hashlib.sha256(identity).hexdigest()[:24]
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
     return platformdirs.user_cache_path("deskterm") / "search" / f"{digest}.search"
 
 
