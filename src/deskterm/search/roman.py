@@ -55,7 +55,16 @@ def romanize(text: str) -> str:
 
 def romanize_all(texts: Sequence[str]) -> list[str]:
     """The romanization of each text that needs one, "" for the others."""
-    return [romanize(t) if needs_roman(t) else "" for t in texts]
+    out = [""] * len(texts)
+    for i, text in enumerate(texts):
+        if text and not text.isascii():
+            out[i] = _romanized(text)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat: most are met many times in a build
+def _romanized(text: str) -> str:
+    return romanize(text) if needs_roman(text) else ""
 
 
 ARTICLE = "al"  # the Arabic article on its own: no sound key starts with a vowel
@@ -154,34 +163,47 @@ def _abjad_keys(word: str) -> set[str]:
 
 
 def skeletons(texts: Sequence[str]) -> list[str]:
-    """Sound keys (see ``sound``) for texts in Arabic, Hebrew, Cyrillic or Greek script.
+    """Sound keys (see ``sound``) for texts in Arabic, Hebrew, Cyrillic or Greek script
+    ("" for the others).
 
     Arabic and Hebrew words are heard from their letters (``_abjad_keys``), an Arabic
     word with the article also without it, and the article alone as ``ARTICLE``;
     Cyrillic and Greek ones from their romanization, so "alexey" finds Алексей
     (romanized "aleksey") and "tatiana" Татьяна."""
-    out = []
-    for text in texts:
-        if not text or not needs_roman(text):
-            out.append("")
-            continue
-        keys: set[str] = set()
-        if _ABJAD.search(text) is not None:
-            for word in tokens(normalize(text)):
-                if _ABJAD.search(word) is None:
-                    continue
-                keys |= _abjad_keys(word)
-                if word.startswith("\u0627\u0644") and len(word) >= 4:
-                    keys.update(k.translate(_BARE) for k in _abjad_keys(word[2:]))
-                    keys.add(ARTICLE)
-        if _SOUNDED.search(text) is not None:
-            for word in tokens(normalize(romanize(text))):
-                if word.isascii() and word.isalpha():
-                    bare, gaps = sound(word)
-                    if bare:
-                        keys.add(bare + gaps)
-        out.append(" ".join(sorted(keys)))
+    out = [""] * len(texts)
+    for i, text in enumerate(texts):
+        if text and not text.isascii():
+            out[i] = _text_keys(text)
     return out
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat: most are met many times in a build
+def _text_keys(text: str) -> str:
+    if _NON_LATIN.search(text) is None:
+        return ""
+    keys: set[str] = set()
+    if _ABJAD.search(text) is not None:
+        for word in tokens(normalize(text)):
+            if _ABJAD.search(word) is not None:
+                keys |= _word_keys(word)
+    if _SOUNDED.search(text) is not None:
+        for word in tokens(normalize(romanize(text))):
+            if word.isascii() and word.isalpha():
+                bare, gaps = sound(word)
+                if bare:
+                    keys.add(bare + gaps)
+    return " ".join(sorted(keys))
+
+
+@lru_cache(maxsize=1 << 14)
+def _word_keys(word: str) -> frozenset[str]:
+    """The keys of an Arabic or Hebrew word: as written, and an Arabic word with the
+    article also without it (``_BARE`` gaps) and the article alone."""
+    keys = _abjad_keys(word)
+    if word.startswith("\u0627\u0644") and len(word) >= 4:
+        keys.update(k.translate(_BARE) for k in _abjad_keys(word[2:]))
+        keys.add(ARTICLE)
+    return frozenset(keys)
 
 
 _lock = threading.Lock()
