@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,9 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def search(ctx: Context) -> int:
+    # The search uses no BLAS: one OpenBLAS thread instead of one per core makes
+    # importing numpy some 40 ms of CPU cheaper (set before numpy is first imported).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from deskterm.services.people_search import PeopleSearch
     from deskterm.services.plain_reads import PlainReads
 
