@@ -38,6 +38,7 @@ from deskterm.tui.screens.mail_flows import MailFlows, mail_for
 from deskterm.tui.screens.owners import OwnerActions
 from deskterm.tui.screens.search import SearchMixin
 from deskterm.tui.text import people
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.header import DeskHeader
 from deskterm.tui.widgets.person_view import PersonView
 from deskterm.tui.widgets.queue_list import QueueList
@@ -96,7 +97,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
             yield PersonView(
                 tz=self.tz, labels=self.settings.mood.labels, clock=self.clock, id="person"
             )
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_resize(self) -> None:
         """On narrow terminals the footer keeps the desk's keys; the palette is in help."""
@@ -132,7 +133,9 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         return self.query_one("#search", SearchBox)
 
     def _status(self, text: str) -> None:
-        self.query_one("#queue-status", Static).update(Content.styled(text, "dim"))
+        # One line high (deskterm.tcss): a new text needs no layout of the whole screen,
+        # which redraws everything — on every keystroke in the search box.
+        self.query_one("#queue-status", Static).update(Content.styled(text, "dim"), layout=False)
 
     # -- loading and staying current ----------------------------------------------------
     @work(thread=True, exclusive=True, group="load")

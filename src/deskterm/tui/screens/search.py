@@ -37,6 +37,7 @@ class SearchMixin:
     query_text: str
     view: str
     _enter_pending: bool
+    _search_due = False  # a search for the text typed so far is about to start
 
     if TYPE_CHECKING:  # provided by MainScreen / Screen
         queue_list: QueueList
@@ -51,6 +52,7 @@ class SearchMixin:
         def view_words(self) -> str: ...
 
         def set_focus(self, widget: Any) -> None: ...
+        def call_later(self, callback: Any, *args: Any) -> bool: ...
         def post_message(self, message: Any) -> bool: ...
 
     def show_full_queue(self, keep: int | None) -> None:
@@ -79,7 +81,14 @@ class SearchMixin:
             return
         waiting = "" if self.directory.searchable else " (building the search index)"
         self._status(f"searching…{waiting}")
-        self.run_search(self.query_text)
+        if not self._search_due:  # keys that came together (a paste, a quick typist)
+            self._search_due = True  # search once, for the last of them
+            self.call_later(self._search_typed)
+
+    def _search_typed(self) -> None:
+        self._search_due = False
+        if self.query_text:
+            self.run_search(self.query_text)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str, keep: int | None = None) -> None:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
 
@@ -28,6 +28,7 @@ from deskterm.errors import DeskError
 from deskterm.team.report import TeamReport, WeekRisk
 from deskterm.textsafe import one_line
 from deskterm.tui.text import people as count_people
+from deskterm.tui.widgets.footer import DeskFooter
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 AGENT_LABEL = 8
@@ -74,7 +75,7 @@ class TeamScreen(Screen[int | None]):
                 yield PlotextPlot(id="plot-risk", classes="team-plot")
             yield Static(Content.styled("At risk", "bold"), id="team-risk-title")
             yield OptionList(id="team-risk")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.load()

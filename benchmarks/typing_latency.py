@@ -1,0 +1,206 @@
+"""Typed-query latency of the real desk in a real terminal (tmux), and in-process.
+
+Run ``uv run python benchmarks/typing_latency.py 100000`` (needs ``tmux``; several
+sizes may be given; ``--rounds R`` repeats the query set, ``--in-process`` adds the
+desk's own search timed inside one process, ``--no-terminal`` leaves tmux out).
+Progress goes to stderr, the Markdown table to stdout.
+
+**In a terminal**: ``deskterm --config FILE --db sqlite:///…`` runs in a detached tmux
+session of 120×40 on the cached benchmark database of N people (``app_start.database``:
+built once, its search index and queue saved beside it). Once the full queue is on
+screen and the index is ready, for every query of ``bench_search.QUERIES``: ``escape``
+clears the search and we wait for the full queue ("most urgent first"); then "/" and
+the query are sent as one write (``tmux send-keys -l``, as a quick typist's keys
+arrive), and ``tmux capture-pane -p`` is polled until the status line shows the
+result ("N matches"). The latency is from sending the keys until that screen was
+captured: the terminal, Textual, the search worker and drawing, plus up to one
+capture (a few ms; its median cost is printed). A query that matched nobody counts
+when "0 matches" is on screen.
+
+**In-process**: ``Directory.search`` plus the queue rows of the results (what the
+search worker does before it posts them), on the desk's saved index opened from the
+file, after the same warm-up the desk does; 5 rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import app_start
+from bench_search import QUERIES, make_corpus
+
+Log = Callable[[str], None]
+SIZE = (120, 40)
+MATCHES = re.compile(r"\b[\d,]+ (of [\d,]+ )?match(es)?\b")  # the status after a search
+READY = "most urgent first"  # the status line of the full queue (index ready: no "indexing")
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+class Terminal:
+    """A private tmux server running one command in a detached session."""
+
+    def __init__(self, command: Sequence[str], env: dict[str, str]) -> None:
+        self.socket = f"deskterm-bench-{os.getpid()}"
+        width, height = SIZE
+        self._tmux(
+            "new-session", "-d", "-s", "desk", "-x", str(width), "-y", str(height),
+            *(f"-e{k}={v}" for k, v in env.items()), " ".join(map(_quote, command)),
+        )  # fmt: skip
+
+    def _tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "desk")
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "desk", "-l", text)
+
+    def key(self, name: str) -> None:
+        self._tmux("send-keys", "-t", "desk", name)
+
+    def wait_for(self, done: Callable[[str], bool], timeout: float = 60) -> tuple[float, str]:
+        """Poll the screen until ``done(screen)``; the seconds it took and that screen."""
+        t0 = time.perf_counter()
+        while True:
+            screen = self.screen()
+            if done(screen):
+                return time.perf_counter() - t0, screen
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"the screen did not change as expected:\n{screen}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def _quote(word: str) -> str:
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def _status_says_matches(screen: str) -> bool:
+    return MATCHES.search(screen) is not None
+
+
+def _full_queue(screen: str) -> bool:
+    return READY in screen and "indexing" not in screen and not _status_says_matches(screen)
+
+
+def in_terminal(db: Path, rounds: int, log: Log = _log) -> dict[str, Any]:
+    """Seconds from keys sent to results on screen, per query and round."""
+    config = app_start.DATA / "bench-config.toml"
+    config.write_text(app_start.CONFIG, encoding="utf-8")
+    env = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8"}
+    cmd = [sys.executable, "-m", "deskterm", "--config", str(config), "--db", f"sqlite:///{db}"]
+    term = Terminal(cmd, env)
+    try:
+        started, _ = term.wait_for(_full_queue, timeout=300)
+        log(f"  desk ready after {started:.1f} s; typing {len(QUERIES)} queries × {rounds}")
+        capture = [term.wait_for(lambda _s: True)[0] for _ in range(20)]
+        times: dict[str, list[float]] = {q: [] for q in QUERIES}
+        for _ in range(rounds):
+            for query in QUERIES:
+                term.key("Escape")
+                term.wait_for(_full_queue)
+                t0 = time.perf_counter()
+                term.type("/" + query)
+                term.wait_for(_status_says_matches)
+                times[query].append(time.perf_counter() - t0)
+        term.key("Escape")
+        term.key("q")
+    finally:
+        term.close()
+    every = [t for ts in times.values() for t in ts]
+    return {
+        "p50_ms": statistics.median(every) * 1e3,
+        "p95_ms": _p95(every) * 1e3,
+        "max_ms": max(every) * 1e3,
+        "capture_ms": statistics.median(capture) * 1e3,
+        "per_query_ms": {q: statistics.median(ts) * 1e3 for q, ts in times.items()},
+    }
+
+
+def in_process(db: Path, rounds: int = 5, log: Log = _log) -> dict[str, Any]:
+    """Milliseconds of the desk's search worker's work per query, on the saved index."""
+    from zoneinfo import ZoneInfo
+
+    from deskterm.directory import Directory
+    from deskterm.services import Desk
+    from deskterm.storage import open_engine
+
+    engine = open_engine(f"sqlite:///{db}")
+    try:
+        directory = Directory(Desk(engine, "bench"), tz=ZoneInfo("Europe/Berlin"))
+        t0 = time.perf_counter()
+        directory.load()
+        directory.build_index()  # opened from the saved file, warmed as in the desk
+        log(f"  queue and index opened in-process in {time.perf_counter() - t0:.1f} s")
+        times: dict[str, list[float]] = {q: [] for q in QUERIES}
+        for _ in range(rounds):
+            for query in QUERIES:
+                t0 = time.perf_counter()
+                result = directory.search(query, limit=200)
+                [directory.row_for(pid) for pid in result.ids]
+                times[query].append(time.perf_counter() - t0)
+    finally:
+        engine.dispose()
+    every = [t for ts in times.values() for t in ts]
+    return {"p50_ms": statistics.median(every) * 1e3, "p95_ms": _p95(every) * 1e3}
+
+
+def _p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--rounds", type=int, default=3, help="times the query set is typed")
+    parser.add_argument("--in-process", action="store_true", help="also time it in-process")
+    parser.add_argument("--no-terminal", action="store_true", help="leave tmux out")
+    args = parser.parse_args(argv)
+    if not args.no_terminal and shutil.which("tmux") is None:
+        parser.error("tmux is not installed (or give --no-terminal)")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [
+        f"load average at start {load}",
+        "",
+        "| people | in a terminal p50 / p95 (max) | capture | in-process p50 / p95 |",
+        "| --- | --- | --- | --- |",
+    ]
+    for n in args.sizes:
+        db = app_start.database(n, make_corpus(n), _log)
+        _log(f"{n:,} people:")
+        cells = [f"{n:,}", "not measured", "-", "not measured"]
+        if not args.no_terminal:
+            t = in_terminal(db, args.rounds)
+            cells[1] = f"{t['p50_ms']:.0f} / {t['p95_ms']:.0f} ms ({t['max_ms']:.0f})"
+            cells[2] = f"{t['capture_ms']:.1f} ms"
+        if args.in_process:
+            p = in_process(db)
+            cells[3] = f"{p['p50_ms']:.1f} / {p['p95_ms']:.1f} ms"
+        lines.append("| " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
