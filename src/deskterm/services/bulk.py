@@ -336,9 +336,35 @@ def _raw_insert(conn: Any, table: str, columns: tuple[str, ...], rows: list[tupl
         finally:
             cursor.close()
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * len(columns))
+    shared = _shared_values(rows)
+    marks = ", ".join(shared.get(i, "?") for i in range(len(columns)))
+    bound = [i for i in range(len(columns)) if i not in shared]
+    if not bound:  # every row alike (a single row, say)
+        rows = [()] * len(rows)
+    elif len(bound) == 1:
+        rows = [(row[bound[0]],) for row in rows]
+    elif shared:  # bound once in the statement, not once a row
+        rows = list(map(itemgetter(*bound), rows))
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
+
+
+def _shared_values(rows: list[tuple]) -> dict[int, str]:
+    """SQL literals for the columns that hold one value in every row (an import stamps
+    most columns alike: the same times, agent, defaults); binding them per row was a
+    third of the cost of inserting a person on SQLite. Text, integers and None only."""
+    shared: dict[int, str] = {}
+    for i, column in enumerate(zip(*rows, strict=True)):
+        first = column[0]
+        kind = type(first)
+        if column.count(first) != len(column) or len(set(map(type, column))) != 1:
+            continue
+        if first is None:
+            shared[i] = "NULL"
+        elif kind is int or kind is bool:
+            shared[i] = str(int(first))
+        elif kind is str and "\x00" not in first:
+            shared[i] = "'" + first.replace("'", "''") + "'"
+    return shared
 
 
 _SQLITE_CACHE_KB = 256 * 1024

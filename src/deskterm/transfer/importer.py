@@ -43,7 +43,8 @@ def read_import(
 
 def check_against(engine: Engine, parsed: Parsed) -> None:
     """Mark rows whose email repeats within the file or is already stored."""
-    check_emails(parsed.rows, stored_emails(engine))
+    with few_collections():
+        check_emails(parsed.rows, stored_emails(engine))
 
 
 def save(
@@ -61,9 +62,9 @@ def save(
 
     people = [row.person for row in parsed.rows if row.ok and row.person is not None]
     search = ImportIndex(engine, agent)
-    search.prepare()
-    try:
-        with few_collections():
+    with few_collections():  # the collector would rescan every row's objects, again and again
+        search.prepare()
+        try:
             result = bulk_insert(
                 engine,
                 people,
@@ -74,10 +75,10 @@ def save(
                 profiles_clean=True,  # every row went through clean_fields when it was read
                 on_search_rows=search.start,
             )
-    except BaseException:
-        search.discard()
-        raise
-    search.finish()
+        except BaseException:
+            search.discard()
+            raise
+        search.finish()
     return result
 
 
