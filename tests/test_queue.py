@@ -676,3 +676,25 @@ def test_waiting_people_rise_with_how_long_they_have_waited():
         (3, "very upset · waiting 1h"),
     ]
     assert q.category(3) == "rest" and q.counts["waiting"] == 2
+
+
+def test_people_are_found_by_id_whether_ids_are_dense_or_far_apart() -> None:
+    """Ids counting up from 1 and ids far apart (a billion) both find their row."""
+    table = SummaryTable.from_rows(
+        Summary(i, f"P{i}", None, None, None, 0, None, None, None, None) for i in (1, 2, 3)
+    )
+    for pid in (70_000, 10**12, 5):
+        table.upsert(Summary(pid, f"P{pid}", 3, None, None, 0, None, None, None, None))
+    table.remove(2)
+    assert [table.get(pid).name for pid in (1, 3, 5, 70_000, 10**12)] == [
+        "P1",
+        "P3",
+        "P5",
+        "P70000",
+        f"P{10**12}",
+    ]
+    assert table.get(2) is None and 2 not in table and 10**12 in table and len(table) == 5
+    sparse = SummaryTable.from_columns(
+        [7, 10**12], ["A", "B"], *[[None, None]] * 3, [0, 0], *[[None, None]] * 4
+    )
+    assert sparse.get(10**12).name == "B" and sparse.get(7).name == "A" and 8 not in sparse

@@ -34,7 +34,7 @@ def _opened(desk: Desk, clock) -> tuple[list[tuple[object, ...]], str]:
     """The queue from the saved file (and why the file was not used, if it was not)."""
     saved = SavedQueue.of(desk)
     table = saved.open()
-    if table is None:
+    if table is None or not saved.holds_everyone(table):
         return [], saved.problem
     directory = Directory(desk, tz=BERLIN, clock=clock, save_index=False)
     directory._table = table
@@ -142,6 +142,31 @@ def test_a_file_of_another_database_is_never_used(desk, people, clock, tmp_path:
         assert lines == [] and problem
     finally:
         other_engine.dispose()
+
+
+def test_a_person_the_feed_never_mentioned_is_noticed_after_the_first_frame(
+    desk, people, clock
+) -> None:
+    """Rows changed behind the feed's back (by hand, say): the count gives it away."""
+    _first_desk(desk, clock)
+    raw = desk.engine.raw_connection()  # a person gone without the feed knowing
+    raw.detach()  # closed below, never back in a pool with the checks off
+    try:
+        cursor = raw.cursor()
+        if desk.engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA foreign_keys = OFF")
+        else:
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(f"DELETE FROM person WHERE id = {int(people[2].id)}")
+        raw.commit()
+    finally:
+        raw.close()
+    directory = Directory(desk, tz=BERLIN, clock=clock)
+    directory.load()
+    assert people[2].id in directory.queue().ids  # the file's queue, first
+    assert directory.check_queue()  # then the count: everyone read again
+    assert _lines(directory) == _fresh(desk, clock)
+    assert not directory.check_queue()  # checked once
 
 
 def test_an_in_memory_database_has_no_file(desk, clock) -> None:

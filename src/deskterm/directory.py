@@ -123,6 +123,7 @@ class Directory:
         self._queue: Queue | None = None
         self._queue_minute = -1
         self._unsaved: tuple[SavedQueue, tuple[int, frozenset[int]]] | None = None
+        self._unchecked: SavedQueue | None = None  # the summaries came from this file
 
     @classmethod
     def for_settings(
@@ -141,13 +142,14 @@ class Directory:
         return cls(desk, tz=settings.agent.tz, queue_settings=rules, clock=clock or desk.clock)
 
     # -- loading ----------------------------------------------------------------------
-    def load(self) -> Queue:
+    def load(self, *, use_file: bool = True) -> Queue:
         """Everyone's summary — from the saved file caught up with the change feed, or
         read from the database — and the queue in order (no timelines, no index)."""
         self.desk.poll_changes()  # start the feed first: nothing between is missed
         saved = self._saved_queue()
         with _bulk_allocation(freeze=True):
-            table = saved.open() if saved is not None else None
+            table = saved.open() if saved is not None and use_file else None
+            self._unchecked = saved if table is not None else None
             if table is None:
                 position = saved.position() if saved is not None else None
                 rows = self.desk.summary_rows()
@@ -172,6 +174,19 @@ class Directory:
         from deskterm.services.saved_queue import SavedQueue
 
         return SavedQueue.of(self.desk)
+
+    def check_queue(self) -> bool:
+        """After the first frame: if the summaries came from the file, does it hold as
+        many people as the database? If not, read everyone (True: a new queue)."""
+        saved, self._unchecked = self._unchecked, None
+        if saved is None:
+            return False
+        with self._lock:
+            table = self._table
+        if saved.holds_everyone(table):
+            return False
+        self.load(use_file=False)
+        return True
 
     def save_queue(self) -> None:
         """Write the summaries read by ``load`` to the file the next desk opens (when

@@ -134,6 +134,70 @@ class _NameIndex:
         return mid
 
 
+class _RowOf:
+    """Person id → table row: a dense array indexed by id (ids count up from 1), so
+    a million people are placed in milliseconds, not a dict built one by one; a dict
+    instead when the ids are too sparse for that."""
+
+    __slots__ = ("_at", "_dict", "_n")
+
+    def __init__(self, ids: np.ndarray) -> None:
+        n = len(ids)
+        self._n = n
+        self._dict: dict[int, int] | None = None
+        top = int(ids.max()) + 1 if n else 0
+        if top > _dense_limit(n):
+            self._at = np.zeros(0, np.int64)
+            self._dict = dict(zip(ids.tolist(), range(n), strict=True))
+            self._n = len(self._dict)
+            return
+        self._at = np.full(max(top, 16), -1, np.int64)
+        self._at[ids] = np.arange(n)
+        self._n = int(np.count_nonzero(self._at >= 0))  # fewer than n: duplicate ids
+
+    def __len__(self) -> int:
+        return self._n
+
+    def get(self, person_id: int) -> int | None:
+        if self._dict is not None:
+            return self._dict.get(person_id)
+        if isinstance(person_id, int | np.integer) and 0 <= person_id < len(self._at):
+            row = int(self._at[person_id])
+            return row if row >= 0 else None
+        return None
+
+    def __setitem__(self, person_id: int, row: int) -> None:
+        if self._dict is None and not 0 <= person_id < len(self._at):
+            if 0 <= person_id < _dense_limit(self._n + 1):
+                grown = np.full(max(person_id + 1, 2 * len(self._at)), -1, np.int64)
+                grown[: len(self._at)] = self._at
+                self._at = grown
+            else:  # far beyond everyone: keep a dict from now on
+                present = np.flatnonzero(self._at >= 0)
+                self._dict = dict(zip(present.tolist(), self._at[present].tolist(), strict=True))
+        if self._dict is not None:
+            self._n += person_id not in self._dict
+            self._dict[person_id] = row
+            return
+        self._n += int(self._at[person_id] < 0)
+        self._at[person_id] = row
+
+    def pop(self, person_id: int) -> int | None:
+        row = self.get(person_id)
+        if row is not None:
+            if self._dict is not None:
+                del self._dict[person_id]
+            else:
+                self._at[person_id] = -1
+            self._n -= 1
+        return row
+
+
+def _dense_limit(n: int) -> int:
+    """The largest id kept in a dense array for ``n`` people (a few bytes a person)."""
+    return 4 * n + (1 << 16)
+
+
 def _optional_ints(values: Any, n: int, field: str) -> np.ndarray:
     """An int64 column from a sequence where None means missing (stored as NONE)."""
     if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
@@ -175,7 +239,7 @@ class SummaryTable:
         self._owner = np.zeros(0, np.int32)
         self._owner_names: list[str | None] = [None]  # code → agent name; never shrinks
         self._owner_code: dict[str | None, int] = {None: 0}
-        self._row: dict[int, int] = {}
+        self._row = _RowOf(np.zeros(0, np.int64))
         self._index: _NameIndex | None = None
         self._ranked = False  # name ranks are current without an index (``from_arrays``)
 
@@ -243,7 +307,7 @@ class SummaryTable:
             if n
             else np.zeros((len(TIME_FIELDS), 0), np.int64)
         )
-        table._row = dict(zip(id_col.tolist(), range(n), strict=True))
+        table._row = _RowOf(id_col)
         if len(table._row) != n:
             values, counts = np.unique(id_col, return_counts=True)
             dupes = values[counts > 1]
@@ -281,17 +345,19 @@ class SummaryTable:
             raise ValueError("summary arrays of different lengths")
         if not owner_names or owner_names[0] is not None or (n and owner.max() >= len(owner_names)):
             raise ValueError("owner codes without names")
+        if n and ids.min() < 0:
+            raise ValueError("summary ids must not be negative")
         table = cls()
-        table._ids = ids.astype(np.int64)
-        table._level = level.astype(np.int8)
-        table._open = open.astype(np.int32)
-        table._times = times.astype(np.int64)
-        table._name_rank = name_rank.astype(np.int64)
-        table._owner = owner.astype(np.int32)
+        table._ids = ids.astype(np.int64, copy=False)
+        table._level = level.astype(np.int8, copy=False)
+        table._open = open.astype(np.int32, copy=False)
+        table._times = times.astype(np.int64, copy=False)
+        table._name_rank = name_rank.astype(np.int64, copy=False)
+        table._owner = owner.astype(np.int32, copy=False)
         table._names = names
         table._owner_names = list(owner_names)
         table._owner_code = {name: code for code, name in enumerate(table._owner_names)}
-        table._row = dict(zip(table._ids.tolist(), range(n), strict=True))
+        table._row = _RowOf(table._ids)
         if len(table._row) != n:
             raise ValueError("duplicate person ids in summaries")
         table._n = n
@@ -333,7 +399,11 @@ class SummaryTable:
         return self._n
 
     def __contains__(self, person_id: object) -> bool:
-        return person_id in self._row
+        return isinstance(person_id, int | np.integer) and self._row.get(person_id) is not None
+
+    def max_id(self) -> int:
+        """The largest person id here (0 when empty)."""
+        return int(self._ids[: self._n].max()) if self._n else 0
 
     def get(self, person_id: int) -> Summary | None:
         """The stored summary of one person, or None."""
@@ -381,7 +451,7 @@ class SummaryTable:
 
     def remove(self, person_id: int) -> None:
         """Forget one person (does nothing if they are not here)."""
-        row = self._row.pop(person_id, None)
+        row = self._row.pop(person_id)
         if row is None:
             return
         last = self._n - 1

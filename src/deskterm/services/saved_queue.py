@@ -6,9 +6,10 @@ file holds the same columns as arrays (with the names and their sort ranks) and 
 change-feed position it is current to. ``open`` reads it (an uncompressed ``.npz``:
 every member's CRC-32 is checked), checks its format, the schema revision and that it
 belongs to this database, catches it up with the feed like the search index
-(``SavedIndex.changes_since``) and checks the result against the database's count and
-largest id. Anything wrong, too old or too far behind: None, and the caller reads
-everyone and ``save``s the file for the next start.
+(``SavedIndex.changes_since``) and checks the result against the database's largest
+id (and, after the first frame, ``holds_everyone``: its count). Anything wrong, too
+old or too far behind: None, and the caller reads everyone and ``save``s the file for
+the next start.
 
 Where: beside the search index (``desk.db`` → ``desk.db.queue``; for PostgreSQL in the
 user's cache folder, named by the database's URL). Written to a temporary file and
@@ -19,9 +20,10 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
+import struct
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from sqlalchemy import func, select
@@ -34,6 +36,8 @@ from deskterm.services.saved_index import REBUILD_SHARE, SavedIndex, index_path
 __all__ = ["RESAVE_AFTER", "SavedQueue"]
 
 FORMAT = 1  # bump when the layout or the meaning of a column changes: old files are ignored
+MAGIC = b"DTQUEUE\n"
+_HEAD = struct.Struct("<8sIIIQI")  # magic, format, metadata length and CRC, body length, CRC
 RESAVE_AFTER = 200  # changes caught up on open worth writing the file again for
 _SEPARATOR = "\0"  # between names in the saved text (a name holding one is not saved)
 
@@ -65,8 +69,8 @@ class SavedQueue:
         except Exception as exc:  # never trust the file: whatever it holds, read anew
             self.problem = f"unreadable: {type(exc).__name__}: {exc}"
             return None
-        if meta.get("format") != FORMAT or meta.get("revision") != _revision(self.reads):
-            self.problem = "of another format or schema revision"
+        if meta.get("revision") != _revision(self.reads):
+            self.problem = "of another schema revision"
             return None
         feed = SavedIndex.of(self.reads).changes_since(meta["seq"], frozenset(meta["seen"]))
         if feed.top < meta["seq"]:
@@ -80,15 +84,21 @@ class SavedQueue:
             table.remove(pid)
         for row in rows:
             table.upsert(Summary(*row))
-        count, top_id = self.reads._run(
-            lambda s: s.execute(select(func.count(Person.id), func.max(Person.id))).one()
-        )
-        if count != len(table) or (count and top_id != int(table.columns().ids.max())):
-            self.problem = f"holds {len(table):,} people, the database {count:,}"
+        top_id = self.reads._run(lambda s: s.execute(select(func.max(Person.id))).one()[0])
+        if (top_id or 0) != table.max_id():
+            self.problem = f"its largest person id is {table.max_id()}, the database's {top_id}"
             return None
         self.caught_up = feed.new
         self.seq, self.seen = feed.top, feed.seen
         return table
+
+    def holds_everyone(self, table: SummaryTable) -> bool:
+        """True if ``table`` has as many people as the database (counting a million
+        takes a while: the desk asks after its first frame, not before)."""
+        count = self.reads._run(lambda s: s.execute(select(func.count(Person.id))).one()[0])
+        if count != len(table):
+            self.problem = f"holds {len(table):,} people, the database {count:,}"
+        return count == len(table)
 
     def position(self) -> tuple[int, frozenset[int]]:
         """The feed position now: read it before reading the summaries to save."""
@@ -108,7 +118,6 @@ class SavedQueue:
             self.problem = "a name holds the separator"
             return False
         meta = {
-            "format": FORMAT,
             "revision": _revision(self.reads),
             "seq": int(seq),
             "seen": sorted(seen),
@@ -118,12 +127,7 @@ class SavedQueue:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with part.open("wb") as out:
-                np.savez(
-                    out,
-                    meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
-                    names=np.frombuffer(text.encode("utf-8", "surrogatepass"), np.uint8),
-                    **arrays,
-                )
+                _write(out, meta, {"names": text.encode("utf-8", "surrogatepass"), **arrays})
             os.replace(part, self.path)
         except OSError as exc:
             self.problem = f"cannot save {self.path}: {exc.strerror or exc}"
@@ -132,14 +136,54 @@ class SavedQueue:
         return True
 
 
+def _write(out: BinaryIO, meta: dict[str, Any], arrays: dict[str, Any]) -> None:
+    """Header, metadata (JSON: where each array lies, its type and shape) and the body,
+    each array 64-byte aligned; the header is written last, with the body's CRC."""
+    parts = [v if isinstance(v, bytes) else np.ascontiguousarray(v) for v in arrays.values()]
+    where: dict[str, Any] = {}
+    at = 0
+    for name, data in zip(arrays, parts, strict=True):
+        at += -at % 64
+        shape = [len(data)] if isinstance(data, bytes) else list(data.shape)
+        where[name] = [at, "bytes" if isinstance(data, bytes) else data.dtype.str, shape]
+        at += len(data) if isinstance(data, bytes) else data.nbytes
+    head = json.dumps({**meta, "arrays": where}).encode()
+    out.write(b"\0" * _HEAD.size)
+    out.write(head)
+    crc, written = 0, 0
+    for data in parts:
+        for chunk in (b"\0" * (-written % 64), memoryview(data).cast("B")):
+            crc = zlib.crc32(chunk, crc)
+            out.write(chunk)
+            written += len(chunk)
+    out.seek(0)
+    out.write(_HEAD.pack(MAGIC, FORMAT, len(head), zlib.crc32(head), written, crc))
+
+
 def _read(path: Path) -> tuple[dict[str, Any], SummaryTable]:
-    with np.load(path, allow_pickle=False) as saved:
-        if not isinstance(saved, np.lib.npyio.NpzFile):
-            raise zipfile.BadZipFile("not an archive of arrays")
-        meta = json.loads(saved["meta"].tobytes())
-        text = saved["names"].tobytes().decode("utf-8", "surrogatepass")
-        columns = {k: saved[k] for k in ("ids", "level", "open", "times", "name_rank", "owner")}
+    """The file's metadata and table; ValueError for anything but a whole file."""
+    with path.open("rb") as f:
+        magic, version, head_len, head_crc, body_len, body_crc = _HEAD.unpack(f.read(_HEAD.size))
+        if magic != MAGIC or version != FORMAT:
+            raise ValueError("not a saved queue of this format")
+        head = f.read(head_len)
+        body = bytearray(body_len)  # the arrays below are views of it, writable: no copies
+        if f.readinto(body) != body_len or f.read(1) or len(head) != head_len:
+            raise ValueError("the file is cut short or too long")
+    if zlib.crc32(head) != head_crc or zlib.crc32(body) != body_crc:
+        raise ValueError("the checksum does not match")
+    meta = json.loads(head)
+    columns: dict[str, Any] = {}
+    for name, (at, kind, shape) in meta["arrays"].items():
+        if kind == "bytes":
+            if at + shape[0] > body_len:
+                raise ValueError(f"{name} lies outside the file")
+            columns[name] = bytes(memoryview(body)[at : at + shape[0]])
+        else:  # frombuffer checks the bounds
+            columns[name] = np.frombuffer(body, np.dtype(kind), int(np.prod(shape)), at)
+            columns[name] = columns[name].reshape(shape)
     n = len(columns["ids"])
+    text = columns.pop("names").decode("utf-8", "surrogatepass")
     names = text.split(_SEPARATOR) if n else []
     if len(names) != n:
         raise ValueError(f"{len(names)} names for {n} people")

@@ -154,6 +154,11 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
             self.post_message(m.Failed(str(err)))
             return
         self.post_message(m.IndexReady())
+        try:
+            if self.directory.check_queue():  # the saved queue missed someone: read all
+                self.post_message(m.QueueReady(self.directory.queue()))
+        except DeskError:
+            pass  # the file's queue stays; the next start checks again
         self.directory.save_queue()  # for the next start, when this one read everyone
 
     def _busy(self, group: str) -> bool:
