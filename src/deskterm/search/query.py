@@ -12,7 +12,7 @@ import numpy as np
 from .match import ALT, phone_classes, word_classes
 from .model import SearchCancelled
 from .normalize import digits, normalize, tokens
-from .segment import Segment
+from .segment import NAME, Segment
 
 __all__ = ["MAX_TERMS", "Query", "Term", "parse", "score_segment"]
 
@@ -69,6 +69,24 @@ def _term_classes(seg: Segment, term: Term) -> np.ndarray:
     return cls
 
 
+def _name_bonus(seg: Segment, query: Query, slots: np.ndarray) -> np.ndarray:
+    """1 for a name starting with the first word typed, 1 for a name of no more words
+    than were typed: among people matching alike, "ruth mor" finds Ruth Moreau before
+    Björn Ruth Moreau and Ruth Ada Moreau (as fzf, which prefers early, short matches)."""
+    words = seg.cache.get("name_words")
+    if words is None:  # distinct words of each name, counted once per segment
+        words = np.bincount(seg.post[NAME], minlength=seg.n).astype(np.uint16)
+        seg.cache["name_words"] = words
+    bonus = (words[slots] <= len(query.terms)).astype(np.uint16)  # type: ignore[index]
+    first = query.terms[0].words[0]
+    lo = bisect_left(seg.name_keys, first)
+    hi = bisect_left(seg.name_keys, first + "\U0010ffff", lo)
+    if lo < hi:
+        pos = seg.name_pos[slots]
+        bonus += (pos >= lo) & (pos < hi)
+    return bonus
+
+
 def score_segment(
     seg: Segment,
     query: Query,
@@ -100,6 +118,7 @@ def score_segment(
     slots = np.flatnonzero(ok)
     score = score[slots]
     names = seg.name_keys
+    score += _name_bonus(seg, query, slots)
     key = query.name_key
     lo = bisect_left(names, key)
     hi = bisect_left(names, key + "\U0010ffff", lo)
