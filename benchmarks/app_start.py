@@ -7,12 +7,14 @@ for some of them a follow-up, a mood or a contact, so the queue has every catego
 
 ``start(db)`` starts ``python benchmarks/app_start.py --child URL`` — which runs the
 ``deskterm --config FILE --db URL`` command line itself, with only the final
-``DeskApp.run()`` swapped for a headless ``run_test`` — and returns the seconds from
-process start until the main screen has drawn a frame with the queue in it, until the
-search index was ready, and the process's resident memory (now and peak) at that point.
-The child imports nothing but the standard library before the CLI does. It may write
-bytecode caches (``PYTHONDONTWRITEBYTECODE`` is dropped), and the caller discards a
-first warm-up start, so the numbers are those of every start after the first one.
+``DeskApp.run()`` swapped for a headless ``run_test`` (patched in when the command
+line imports the app, so everything loads in the order it does for a user) — and
+returns the seconds from process start until the main screen has drawn a frame with
+the queue in it, until the search index was ready, and the process's resident memory
+(now and peak) at that point. The child imports nothing but the standard library
+before the CLI does. It may write bytecode caches (``PYTHONDONTWRITEBYTECODE`` is
+dropped), and the caller discards a first warm-up start, so the numbers are those of
+every start after the first one.
 """
 
 from __future__ import annotations
@@ -147,8 +149,6 @@ def _child(config: str, url: str) -> int:
     """Run the real command line; report when the queue is on screen, then the index."""
     import asyncio
 
-    import deskterm.tui.app as tui
-
     def say(line: str) -> None:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
@@ -169,14 +169,42 @@ def _child(config: str, url: str) -> int:
             say("index " + json.dumps(_memory()))
             app.exit()
 
-    def run_app(*, desk: Any, settings: Any, db_label: str, **more: Any) -> None:
-        app = tui.DeskApp(desk=desk, settings=settings, db_label=db_label, **more)
-        asyncio.run(probe(app))
+    def headless(tui: Any) -> None:
+        def run_app(*, desk: Any, settings: Any, db_label: str, **more: Any) -> None:
+            app = tui.DeskApp(desk=desk, settings=settings, db_label=db_label, **more)
+            asyncio.run(probe(app))
 
-    tui.run_app = run_app
+        tui.run_app = run_app
+
+    _when_imported("deskterm.tui.app", headless)  # imported when the CLI gets there
     from deskterm.cli.main import run
 
     return run(["--config", config, "--db", url])
+
+
+def _when_imported(name: str, then: Any) -> None:
+    """Call ``then(module)`` right after ``name`` is first imported (not importing it
+    now: the command line imports the app when it gets there, as it does for users)."""
+    import importlib.abc
+    import importlib.util
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run_module = spec.loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                run_module(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())
 
 
 def _queue_shown(app: Any) -> bool:

@@ -27,10 +27,11 @@ def opened(monkeypatch):
     """Replace the TUI with a recorder; returns what each run was given."""
     calls: list[dict] = []
 
-    def run_app(*, desk, settings, db_label, drafts):
+    def run_app(*, desk, settings, db_label, drafts, directory):
         url = desk.engine.url.database
         calls.append(
             {
+                "queued": len(directory.load()),  # read while the app would load
                 "agent": desk.agent,
                 "label": db_label,
                 "people": len(desk.summary_rows()),
@@ -70,6 +71,7 @@ def test_demo_uses_a_fresh_temporary_database(capsys, config, tmp_path, opened):
     assert code == 0, err
     (call,) = opened
     assert call["people"] > 100
+    assert call["queued"] == call["people"]  # the queue, read before the screen asks
     assert call["label"].startswith("demo")
     assert not call["db_file"].exists()  # removed when the app closes
     assert not call["db_file"].parent.exists()

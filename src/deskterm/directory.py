@@ -124,6 +124,7 @@ class Directory:
         self._queue_minute = -1
         self._unsaved: tuple[SavedQueue, tuple[int, frozenset[int]]] | None = None
         self._unchecked: SavedQueue | None = None  # the summaries came from this file
+        self._preload: _Preload | None = None  # ``load_soon``'s
 
     @classmethod
     def for_settings(
@@ -142,9 +143,35 @@ class Directory:
         return cls(desk, tz=settings.agent.tz, queue_settings=rules, clock=clock or desk.clock)
 
     # -- loading ----------------------------------------------------------------------
+    def load_soon(self) -> None:
+        """Start ``load`` in a thread now (while the screen is still being built); the
+        next ``load`` takes its queue, or raises what it raised."""
+        preload = _Preload()
+
+        def run() -> None:
+            try:
+                preload.queue = self._load(use_file=True)
+            except BaseException as exc:  # handed to whoever calls ``load``
+                preload.error = exc
+            finally:
+                preload.done.set()
+
+        self._preload = preload
+        threading.Thread(target=run, name="deskterm-load", daemon=True).start()
+
     def load(self, *, use_file: bool = True) -> Queue:
         """Everyone's summary — from the saved file caught up with the change feed, or
         read from the database — and the queue in order (no timelines, no index)."""
+        preload, self._preload = self._preload, None
+        if preload is not None and use_file:
+            preload.done.wait()
+            if preload.error is not None:
+                raise preload.error
+            assert preload.queue is not None
+            return preload.queue
+        return self._load(use_file=use_file)
+
+    def _load(self, *, use_file: bool) -> Queue:
         self.desk.poll_changes()  # start the feed first: nothing between is missed
         saved = self._saved_queue()
         with _bulk_allocation(freeze=True):
@@ -407,6 +434,15 @@ class Directory:
                     self._index.upsert(search_doc(found[pid]))
                 else:
                     self._index.remove(pid)
+
+
+class _Preload:
+    """The queue (or the error) of a ``load`` started early, once ``done`` is set."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.queue: Queue | None = None
+        self.error: BaseException | None = None
 
 
 def _give_back_memory() -> None:

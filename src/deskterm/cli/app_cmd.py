@@ -90,8 +90,12 @@ def _populate(engine: object, settings: Settings) -> None:
 
 
 def _run_tui(desk: Desk, settings: Settings, label: str, drafts: Drafts) -> None:
+    from deskterm.directory import Directory
+
+    directory = Directory.for_settings(desk, settings)
+    directory.load_soon()  # the queue is read while Textual loads and builds the screen
     try:
         from deskterm.tui.app import run_app
     except ImportError as exc:
         raise DeskError(f"the full-screen app is not available in this build ({exc})") from None
-    run_app(desk=desk, settings=settings, db_label=label, drafts=drafts)
+    run_app(desk=desk, settings=settings, db_label=label, drafts=drafts, directory=directory)
