@@ -52,7 +52,7 @@ def _opened(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Directory:
 def _leftovers(desk: Desk) -> list[str]:
     path = index_path(desk.engine)
     assert path is not None
-    return [p.name for p in path.parent.iterdir() if ".import-" in p.name]
+    return [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_an_import_adds_to_the_people_already_indexed(desk, tmp_path, monkeypatch) -> None:
@@ -69,13 +69,20 @@ def test_an_import_adds_to_the_people_already_indexed(desk, tmp_path, monkeypatc
     assert _leftovers(desk) == []
 
 
-def test_someone_changing_an_imported_person_meanwhile_wins(desk, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("saved_meanwhile", [False, True])
+def test_someone_changing_an_imported_person_meanwhile_wins(
+    desk, tmp_path, monkeypatch, saved_meanwhile
+) -> None:
+    """Between the commit and the index update, another desk may save the index (with
+    the import in it) and someone may edit an imported person: the edit is kept."""
     finish = ImportIndex.finish
 
-    def change_first(self: ImportIndex) -> None:
+    def change_first(self: ImportIndex, changes: tuple[int, int]) -> None:
+        if saved_meanwhile:
+            Directory(desk, tz=ZoneInfo("UTC")).build_index(resave_after=1)
         first = desk.find_person("t0@ex.org")
         desk.edit_person(first.id, first.version, {"name": "Quentin Zarathustra"})
-        finish(self)
+        finish(self, changes)
 
     with monkeypatch.context() as patch:
         patch.setattr(ImportIndex, "finish", change_first)

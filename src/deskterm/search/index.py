@@ -111,22 +111,24 @@ class SearchIndex:
         if docs:
             self.upsert_segment(build_segment(docs))  # built outside the lock
 
-    def upsert_segment(self, seg: Segment) -> None:
+    def upsert_segment(self, seg: Segment, alive: np.ndarray | None = None) -> None:
         """Add a segment built elsewhere (e.g. while an import was being stored): its
-        people replace their older versions."""
-        if not seg.n:
+        people replace their older versions — only those ``alive`` marks, if given."""
+        alive = np.ones(seg.n, bool) if alive is None else np.array(alive, bool)
+        ids = seg.ids[alive]
+        if not len(ids):
             return
         with self._lock:
             for i, old in enumerate(self._segments):
-                slots = np.searchsorted(old.ids, seg.ids).clip(0, max(old.n - 1, 0))
-                hit = slots[old.ids[slots] == seg.ids] if old.n else slots[:0]
+                slots = np.searchsorted(old.ids, ids).clip(0, max(old.n - 1, 0))
+                hit = slots[old.ids[slots] == ids] if old.n else slots[:0]
                 self._live[i] -= int(self._alive[i][hit].sum())
                 self._alive[i][hit] = False
-            for pid in seg.ids.tolist():
+            for pid in ids.tolist():
                 self._pending.pop(pid, None)
             self._segments.append(seg)
-            self._alive.append(np.ones(seg.n, bool))
-            self._live.append(seg.n)
+            self._alive.append(alive)
+            self._live.append(len(ids))
             self._compact()
 
     def __len__(self) -> int:

@@ -84,6 +84,9 @@ class BulkResult:
     entries: int = 0
     follow_ups: int = 0
     moods: int = 0
+    # Change-feed ids: every change this insert wrote is above the first and at most the
+    # second, and nobody else's change to these people is (for ``on_search_rows``).
+    changes: tuple[int, int] = (0, 0)
 
 
 def bulk_insert(
@@ -131,10 +134,12 @@ def bulk_insert(
                     for at in range(0, len(people), batch)
                 ]
                 on_search_rows([_search_row(p) for rows in prepared for p in rows.people])
+            floor = _newest_change(conn)
             for rows in prepared:
                 _insert_rows(conn, rows, result)
                 if on_progress:
                     on_progress(result.people)
+            result.changes = (floor, _newest_change(conn))
     except IntegrityError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "constraint failed"
         raise InvalidInput(f"nothing imported: {reason}") from None
@@ -278,6 +283,11 @@ def _insert_rows(conn: Any, rows: _Rows, result: BulkResult) -> None:
     result.entries += len(rows.entries)
     result.follow_ups += len(rows.follow_ups)
     result.moods += len(rows.moods)
+
+
+def _newest_change(conn: Any) -> int:
+    """The highest change id this transaction sees."""
+    return conn.exec_driver_sql('SELECT coalesce(max(id), 0) FROM "change"').scalar() or 0
 
 
 def _allocate_ids(conn: Any, count: int) -> list[int]:

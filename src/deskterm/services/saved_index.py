@@ -16,7 +16,7 @@ file without them (their words included), not merely marked dead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -79,7 +79,7 @@ class Feed:
     top: int
     seen: frozenset[int]  # change ids in the look-back window below ``top``, all applied
     new: int  # changes not applied before
-    repeated: frozenset[int] = frozenset()  # people with more than one of those changes
+    last: dict[int, int] = field(default_factory=dict)  # person -> their newest such change
 
 
 @runtime_checkable
@@ -147,14 +147,20 @@ class SavedIndex:
         return cls(source, source.index_path)
 
     def open(
-        self, to_doc: object, *, resave_after: int = RESAVE_AFTER, fresh: Segment | None = None
+        self,
+        to_doc: object,
+        *,
+        resave_after: int = RESAVE_AFTER,
+        fresh: Segment | None = None,
+        fresh_changes: tuple[int, int] = (0, 0),
     ) -> tuple[SearchIndex, int] | None:
         """The saved index brought up to date and the feed id it is current to, or None.
 
         ``to_doc`` turns a ``search_rows`` tuple into a ``SearchDoc``. The file is
         written again when ``resave_after`` new changes or an erasure were caught up.
         ``fresh`` holds people just inserted (an import), indexed from the rows that
-        were stored: whoever of them the feed shows created and not changed since is
+        were stored, whose changes have ids in ``fresh_changes`` (above the first, at
+        most the second): whoever of them has that change and no other left to apply is
         taken from it instead of being read back from the database.
         """
         if self.path is None:
@@ -170,17 +176,17 @@ class SavedIndex:
             return None
         index = SearchIndex.from_parts(saved.segments, saved.alive)
         feed = self.changes_since(saved.seq, saved.seen)
+        low, high = fresh_changes
         known = frozenset[int]()
         if fresh is not None:
-            known = (feed.changed - feed.repeated).intersection(fresh.ids.tolist())
+            mine = feed.changed.intersection(fresh.ids.tolist())
+            known = frozenset(p for p in mine if low < feed.last[p] <= high)
         stale = feed.changed - known
         if len(stale) > REBUILD_SHARE * len(index) + 1000:
             self.problem = f"{len(stale):,} people changed since it was saved"
             return None
-        if fresh is not None:
-            index.upsert_segment(fresh)
-            for pid in set(fresh.ids.tolist()) - known - feed.changed - feed.erased:
-                index.remove(pid)  # not in the feed as stored: trust the database
+        if fresh is not None and known:  # the others, the file or the database has
+            index.upsert_segment(fresh, np.isin(fresh.ids, np.fromiter(known, np.int64)))
         found = {r[0]: r for r in self.source.search_rows(sorted(stale))}
         index.upsert_many(to_doc(row) for row in found.values())  # type: ignore[operator]
         gone = feed.erased | (stale - found.keys())
@@ -226,16 +232,13 @@ class SavedIndex:
         top, rows = self.source.change_window(seq)
         changed: set[int] = set()
         erased: set[int] = set()
-        once: set[int] = set()
-        repeated: set[int] = set()
+        last: dict[int, int] = {}  # of people with one change to apply; -1: more
         new = 0
         for cid, pid, op in rows:
             if cid in seen:
                 continue
             new += 1
-            if pid in once:
-                repeated.add(pid)
-            once.add(pid)
+            last[pid] = -1 if pid in last else cid
             if op == "delete":
                 erased.add(pid)
                 changed.discard(pid)
@@ -244,8 +247,8 @@ class SavedIndex:
                 erased.discard(pid)
         window = frozenset(cid for cid, *_ in rows if cid > top - FEED_LOOKBACK)
         if seq >= 1 << 62:  # only the position was asked for
-            changed, erased, repeated, new = set(), set(), set(), 0
-        return Feed(frozenset(changed), frozenset(erased), top, window, new, frozenset(repeated))
+            changed, erased, last, new = set(), set(), {}, 0
+        return Feed(frozenset(changed), frozenset(erased), top, window, new, last)
 
 
 def _holds(saved: store.Saved, person_id: int) -> bool:

@@ -2,38 +2,35 @@
 
 ``deskterm import`` leaves the saved index current, so the first desk opened afterwards
 has it. Reading everyone back and indexing them after the insert took as long as the
-insert itself; instead the rows ``bulk_insert`` is about to store are indexed while it
-stores them: in a forked child process where the system has ``fork`` (the child writes
-the segment to a temporary index file beside the saved one and exits; the parent maps
-it after committing), else in this process after the insert. The change feed then
-decides, as for any desk, what else must be read back (people changed by others
-meanwhile); the segment is used only for people the feed shows created and not
-changed since.
+insert itself. Instead the rows ``bulk_insert`` is about to store are handed to a forked
+child process (where the system has ``fork``), which indexes them, brings the saved
+index current up to the import meanwhile, and — once the parent says the import is
+committed — adds them and saves the file; the parent waits for that before it exits,
+and never loads the search code itself. Without ``fork`` (or if the child fails) the
+same is done here after the commit. Either way the change feed decides, as for any
+desk, what must be read back (people changed by others meanwhile): the new segment is
+used only for people the feed shows created and not changed since.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import signal
-import tempfile
+import struct
 import time
 import warnings
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-import numpy as np
-from sqlalchemy import Engine
-
-from deskterm.directory import Directory, search_doc
 from deskterm.errors import DeskError
-from deskterm.search import store
-from deskterm.search.segment import Segment, build_segment
-from deskterm.services import Desk
-from deskterm.services.saved_index import SavedIndex, index_path
 
-CHILD_PATIENCE = 60.0  # seconds after the commit, plus 1 ms a person, before building here
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from deskterm.search.segment import Segment
+
+_RANGE = struct.Struct("<qq")  # the import's change ids, told to the child after the commit
+CHILD_PATIENCE = 60.0  # seconds after the commit, plus 1 ms a person, before doing it here
 
 
 class ImportIndex:
@@ -43,99 +40,126 @@ class ImportIndex:
     def __init__(self, engine: Engine, agent: str) -> None:
         self.engine = engine
         self.agent = agent
-        self.path = index_path(engine)
+        self.forks = hasattr(os, "fork")
         self._rows: list[tuple] | None = None
         self._child = 0
-        self._file: Path | None = None
+        self._go = -1  # the pipe on which the parent tells the child the import is stored
 
     def prepare(self) -> None:
         """Bring the saved index current before the import (quick when it is, and for
-        an empty database), so that afterwards only the import has to be added."""
-        if self.path is not None:
-            self._refresh()
+        an empty database), so that afterwards only the import has to be added. With
+        ``fork`` the child does this, alongside the insert."""
+        if not self.forks:
+            refresh(self.engine, self.agent)
 
     def start(self, rows: list[tuple]) -> None:
         """Index ``rows`` (``Reads.search_rows`` tuples) while they are being stored."""
-        if self.path is None or not rows:
+        self._rows = rows  # kept for doing it here if the child cannot
+        if not self.forks or not rows:
             return
-        self._rows = rows  # kept for building here if the child cannot
-        if not hasattr(os, "fork"):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(
-            prefix=f".{self.path.name}.import-", suffix=".tmp", dir=self.path.parent
-        )
-        os.close(handle)
-        self._file = Path(name)
+        told, self._go = os.pipe()
         with warnings.catch_warnings():  # 3.12+ warns when a progress bar thread runs
             warnings.simplefilter("ignore", DeprecationWarning)
             child = os.fork()
-        if child == 0:  # the child: index, write, leave without running any cleanup
+        if child == 0:  # the child: never returns, leaves without running any cleanup
             code = 1
             try:
-                segment = _segment(rows)
-                store.save(self._file, [segment], [np.ones(segment.n, bool)], 0)
-                code = 0
+                os.close(self._go)
+                code = _child(self.engine, self.agent, rows, told)
             finally:
                 os._exit(code)
+        os.close(told)
         self._child = child
 
-    def finish(self) -> None:
-        """After the commit: add the imported people to the saved index and save it (a
-        failure here is not the import's: the next desk catches up itself)."""
-        if self.path is None:
-            return
+    def finish(self, changes: tuple[int, int]) -> None:
+        """After the commit: the imported people (whose changes have ids in
+        ``changes``, see ``BulkResult``) join the saved index, which is saved (a failure
+        here is not the import's: the next desk catches up itself)."""
+        rows, self._rows = self._rows, None
+        if self._child:
+            with contextlib.suppress(OSError):  # a child that died is seen below
+                os.write(self._go, _RANGE.pack(*changes))
+            if self._end_child(CHILD_PATIENCE + len(rows or ()) / 1000):
+                return
         with contextlib.suppress(DeskError):
-            segment = self._segment()
-            saved = SavedIndex.of(Desk(self.engine, self.agent))
-            if saved.open(search_doc, resave_after=1, fresh=segment) is None:
-                self._refresh()
+            _add(self.engine, self.agent, _segment(rows) if rows else None, changes)
 
     def discard(self) -> None:
-        """The import failed: stop the child and remove its files."""
-        self._stop_child()
+        """The import failed: the child leaves the saved index as it was and stops (let
+        to end by itself, so it is never cut off in the middle of writing the file)."""
         self._rows = None
+        self._end_child(CHILD_PATIENCE)
 
-    def _segment(self) -> Segment | None:
-        """The child's segment, or (no fork, or the child failed) one built here."""
-        rows, self._rows = self._rows, None
-        segment = None
-        if self._child and self._file is not None:
-            status = _wait(self._child, CHILD_PATIENCE + len(rows or ()) / 1000)
-            if status is not None:
-                self._child = 0
-                with contextlib.suppress(store.Unusable):
-                    if os.waitstatus_to_exitcode(status) == 0:
-                        saved = store.load(self._file)
-                        segment = saved.segments[0] if len(saved.segments) == 1 else None
-            self._stop_child()  # the file goes; a loaded segment stays mapped and readable
-        if segment is None and rows:
-            segment = _segment(rows)
-        return segment
-
-    def _stop_child(self) -> None:
-        """Kill the child if it still runs; remove its file and the one it was writing."""
-        if self._child:
-            with contextlib.suppress(OSError):
-                os.kill(self._child, signal.SIGKILL)
-                os.waitpid(self._child, 0)
+    def _end_child(self, patience: float) -> bool:
+        """Close the pipe and wait for the child; True if it succeeded."""
+        if self._go >= 0:
+            os.close(self._go)
+            self._go = -1
+        if not self._child:
+            return False
+        status = None
+        try:
+            status = _wait(self._child, patience)
+        finally:
+            if status is None:  # too slow, or we were interrupted
+                with contextlib.suppress(OSError):
+                    os.kill(self._child, signal.SIGKILL)
+                    os.waitpid(self._child, 0)
             self._child = 0
-        if self._file is not None:
-            for path in self._file.parent.glob(f"{glob.escape(self._file.name)}*"):
-                path.unlink(missing_ok=True)
-            for path in self._file.parent.glob(f".{glob.escape(self._file.name)}.*.tmp"):
-                path.unlink(missing_ok=True)  # store.save's own temporary file
-            self._file = None
+        return status is not None and os.waitstatus_to_exitcode(status) == 0
 
-    def _refresh(self) -> None:
-        """Open the saved index and catch it up with the feed, or build and save it."""
-        with contextlib.suppress(DeskError):
-            directory = Directory(Desk(self.engine, self.agent), tz=ZoneInfo("UTC"))
-            directory.build_index(resave_after=1, warm=False)
+
+def _child(engine: Engine, agent: str, rows: list[tuple], told: int) -> int:
+    """The forked child's work; its exit code (0: the saved index is current)."""
+    engine.dispose(close=False)  # the parent's pooled connections are the parent's
+    from deskterm.services.saved_index import index_path
+
+    if index_path(engine) is None:
+        return 0  # nothing is saved for this database
+    segment = _segment(rows)
+    del rows
+    refresh(engine, agent)
+    with os.fdopen(told, "rb") as pipe:
+        said = pipe.read(_RANGE.size)
+    if len(said) != _RANGE.size:
+        return 0  # the import failed: the saved index stays as it was
+    _add(engine, agent, segment, _RANGE.unpack(said))
+    return 0
 
 
 def _segment(rows: list[tuple]) -> Segment:
+    from deskterm.directory import search_doc
+    from deskterm.search.segment import build_segment
+
     return build_segment([search_doc(row) for row in rows])
+
+
+def _add(engine: Engine, agent: str, segment: Segment | None, changes: tuple[int, int]) -> None:
+    """Catch the saved index up with the feed, the new people taken from ``segment``."""
+    from deskterm.directory import search_doc
+    from deskterm.services import Desk
+    from deskterm.services.saved_index import SavedIndex
+
+    saved = SavedIndex.of(Desk(engine, agent))
+    if saved.path is None:
+        return
+    if saved.open(search_doc, resave_after=1, fresh=segment, fresh_changes=changes) is None:
+        refresh(engine, agent)
+
+
+def refresh(engine: Engine, agent: str) -> None:
+    """Open the saved index and catch it up with the feed, or build and save it."""
+    from zoneinfo import ZoneInfo
+
+    from deskterm.directory import Directory
+    from deskterm.services import Desk
+    from deskterm.services.saved_index import index_path
+
+    if index_path(engine) is None:
+        return
+    with contextlib.suppress(DeskError):
+        directory = Directory(Desk(engine, agent), tz=ZoneInfo("UTC"))
+        directory.build_index(resave_after=1, warm=False)
 
 
 def _wait(child: int, seconds: float) -> int | None:

@@ -78,13 +78,13 @@ def save(
         except BaseException:
             search.discard()
             raise
-        search.finish()
+        search.finish(result.changes)
     return result
 
 
 def refresh_search_index(engine: Engine, agent: str) -> None:
     """Catch the saved search index up with the change feed now (or build it); a failure
     here is not the import's: the next desk builds the index itself."""
-    from deskterm.transfer.import_index import ImportIndex
+    from deskterm.transfer.import_index import refresh
 
-    ImportIndex(engine, agent).prepare()
+    refresh(engine, agent)
