@@ -139,9 +139,10 @@ def text_row_cleaner(fields: Sequence[str]) -> Callable[[Sequence[str]], dict[st
         return clean_profile(dict(zip(names, values, strict=True)))
 
     def clean(values: Sequence[str]) -> dict[str, Any]:
-        if slow or max(map(len, values)) > 100 or "\x00" in "".join(values):
+        joined = "".join(values)
+        if slow or "\x00" in joined or (len(joined) > 100 and max(map(len, values)) > 100):
             return general(values)
-        out = {name: value.strip() for name, value in zip(names, values, strict=True)}
+        out = dict(zip(names, map(str.strip, values), strict=True))
         if not out["name"]:
             raise InvalidInput("name: a person needs a name")
         if email_at >= 0:
@@ -153,8 +154,12 @@ def text_row_cleaner(fields: Sequence[str]) -> Callable[[Sequence[str]], dict[st
             else:
                 return general(values)
         if tags_at >= 0:
-            tags = [t for t in map(str.strip, split_tags(values[tags_at])) if t]
-            out["tags"] = list(dict.fromkeys(tags)) if len(tags) > 1 else tags
+            tag = out["tags"]
+            if "," in tag or ";" in tag:
+                tags = [t for t in map(str.strip, split_tags(tag)) if t]
+                out["tags"] = list(dict.fromkeys(tags)) if len(tags) > 1 else tags
+            else:
+                out["tags"] = [tag] if tag else []
         return out
 
     return clean

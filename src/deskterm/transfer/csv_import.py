@@ -10,6 +10,7 @@ physical line it starts on, so errors point at the right place.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import datetime
 from operator import itemgetter
 
@@ -46,7 +47,7 @@ def parse_csv(
     header_end = reader.line_num
     columns, warnings = _columns(header, source, header_end)
     parsed = Parsed(source, "csv", [], header="".join(lines[:header_end]), warnings=warnings)
-    make = _RowMaker(columns, len(header), agent, now, origin or source)
+    make = _row_maker(columns, len(header), agent, now, origin or source)
     rows = parsed.rows
     previous = header_end
     try:
@@ -118,40 +119,36 @@ def _columns(header: list[str], source: str, line: int) -> tuple[dict[str, int],
     return columns, warnings
 
 
-class _RowMaker:
+def _row_maker(
+    columns: dict[str, int], width: int, agent: str, now: datetime, origin: str
+) -> Callable[[list[str], int, str], Row]:
     """Rows of one file: the usual row (every column there, plain values) on a quick
     path; any other row, or one with a problem, through ``_row``, which finds and words
     every problem."""
+    profile = [(name, at) for name, at in columns.items() if name != "notes"]
+    places = [at for _, at in profile]
+    values = itemgetter(*places) if len(places) > 1 else lambda c: (c[places[0]],)
+    clean = v.text_row_cleaner([name for name, _ in profile])
+    notes_at = columns.get("notes", -1)
+    needed = max(columns.values()) + 1
+    created = NewEntry(now, "created", f"imported from {origin}", agent=agent)
 
-    def __init__(
-        self, columns: dict[str, int], width: int, agent: str, now: datetime, origin: str
-    ) -> None:
-        self.columns, self.width, self.origin = columns, width, origin
-        self.agent, self.now = agent, now
-        profile = [(name, at) for name, at in columns.items() if name != "notes"]
-        places = [at for _, at in profile]
-        self.values = itemgetter(*places) if len(places) > 1 else lambda c: (c[places[0]],)
-        self.clean = v.text_row_cleaner([name for name, _ in profile])
-        self.notes_at = columns.get("notes", -1)
-        self.needed = max(columns.values()) + 1
-        self.created = NewEntry(now, "created", f"imported from {origin}", agent=agent)
-
-    def __call__(self, cells: list[str], line: int, raw: str) -> Row:
-        if self.needed <= len(cells) <= self.width:
-            notes = cells[self.notes_at].strip() if self.notes_at >= 0 else ""
+    def make(cells: list[str], line: int, raw: str) -> Row:
+        if needed <= len(cells) <= width:
+            notes = cells[notes_at].strip() if notes_at >= 0 else ""
             try:
-                profile = self.clean(self.values(cells)) if len(notes) <= v.MAX_TEXT else None
+                profile = clean(values(cells)) if len(notes) <= v.MAX_TEXT else None
             except InvalidInput:
                 profile = None
             if profile is not None:
-                entries = [self.created]
+                entries = [created]
                 if notes:
-                    entries.append(NewEntry(self.now, "note", notes, agent=self.agent))
-                person = NewPerson(
-                    profile=profile, entries=entries, created_at=self.now, created_by=self.agent
-                )
+                    entries.append(NewEntry(now, "note", notes, agent=agent))
+                person = NewPerson(profile, entries, created_at=now, created_by=agent)
                 return Row(line, raw, person, profile.get("email"))
-        return _row(cells, self.columns, self.width, line, raw, self.agent, self.now, self.origin)
+        return _row(cells, columns, width, line, raw, agent, now, origin)
+
+    return make
 
 
 def _row(
