@@ -227,18 +227,25 @@ class Directory:
             saved, (seq, seen) = unsaved
             saved.save(arrays, seq, seen)
 
-    def build_index(self, *, resave_after: int = RESAVE_AFTER, warm: bool = True) -> None:
+    def build_index(
+        self, *, resave_after: int = RESAVE_AFTER, warm: bool = True, fresh: bool = True
+    ) -> bool:
         """Open the saved search index and catch it up with the change feed, or build it
         (seconds at a million people: run it in a worker) and save it for next time.
 
         ``resave_after=1`` writes the file whenever anything was caught up (after an
         import: the next desk opens it current). ``warm`` then builds the typo tables
-        (a desk, not a one-off ``deskterm search``), so the first typed query is quick."""
+        (a desk, not a one-off ``deskterm search``), so the first typed query is quick.
+        Without ``fresh`` only a saved index is opened: False when there was none."""
         with self._lock:
             self._index_building = True
             self._index_stale.clear()
         saved = SavedIndex.of(self.desk) if self.save_index else None
         opened = saved.open(search_doc, resave_after=resave_after) if saved is not None else None
+        if opened is None and not fresh:
+            with self._lock:
+                self._index_building = False
+            return False
         if opened is None:
             # First the feed position: the rows read below include at least that much.
             seq, seen = saved.position() if saved is not None else (0, frozenset[int]())
@@ -257,6 +264,13 @@ class Directory:
         if stale:
             self._refresh_index(stale)
         if warm:
+            index.warm()
+        return True
+
+    def warm_index(self) -> None:
+        """Build the typo tables of an index opened without ``warm``."""
+        index = self._index
+        if index is not None:
             index.warm()
 
     def _build_fresh(self) -> SearchIndex:

@@ -215,3 +215,17 @@ async def test_keys_remapped_in_settings(desk, people, settings_file, settle) ->
         await pilot.press("escape", "F")
         await pilot.pause()
         assert isinstance(app.screen, FollowUpModal)
+
+
+async def test_the_desk_shows_the_queue_it_was_handed_loading(desk, settings, people) -> None:
+    """The command line starts reading the queue before the app exists; the app shows
+    that directory's queue (an empty, still loading directory is not "no directory")."""
+    from deskterm.directory import Directory
+
+    directory = Directory.for_settings(desk, settings)
+    directory.load_soon()
+    app = DeskApp(desk=desk, settings=settings, db_label="x", directory=directory)
+    assert app.directory is directory
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        assert len(app.screen.query_one(QueueList).source) == 4

@@ -56,7 +56,11 @@ class DeskApp(App[None]):
         self.settings = settings
         self.db_label = db_label
         self.clock = clock or desk.clock
-        self.directory = directory or Directory.for_settings(desk, settings, clock=self.clock)
+        self.directory = (  # not `directory or`: an empty Directory is falsy (len 0)
+            directory
+            if directory is not None
+            else Directory.for_settings(desk, settings, clock=self.clock)
+        )
         self.team = team or Team.for_settings(desk.engine, settings)
         self._saved_theme = settings.ui.theme
         self._replays: list[tuple[events.Key, int]] = []

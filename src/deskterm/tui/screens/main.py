@@ -144,9 +144,15 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         try:
             self.post_message(m.QueueReady(self.directory.load()))
             self.report(None)
-            # The index and the first frame would share one interpreter: draw first.
+            # Opening the saved index is mostly reading and checking its file, outside
+            # the interpreter; building it, or its typo tables, would share the
+            # interpreter with the first frame: those wait until it is drawn.
+            opened = self.directory.build_index(warm=False, fresh=False)
             self._drawn.wait(FIRST_FRAME_WAIT)
-            self.directory.build_index()
+            if opened:
+                self.directory.warm_index()
+            else:
+                self.directory.build_index()
         except StorageError as err:
             self.report(err)  # the header says it; a retry follows (``sync_soon``)
             return
