@@ -114,7 +114,7 @@ def _parts(seg: Segment, size: int, whole: bool) -> list[_Part]:
         pick = (b_len == size) if whole else (b_len >= size)
         if size <= _WIDTH and pick.any():
             ids = b[pick]
-            cut = np.ascontiguousarray(points[pick][:, :size])
+            cut = points[pick, :size]  # one copy of just the prefix columns
             first, last = _runs(cut)
             got.append(_Part(cut[first], ids[first], ids[last] + 1, _mask(cut[first])))
         seg.cache[key] = got

@@ -5,9 +5,9 @@ queries — ties broken by the attention order, as on the desk, computed for jus
 people tied — with each person's id, name, email
 and company, read in one query per search.
 
-It reads through the desk, or through ``PlainReads`` (a SQLite file read with the
-standard library, without loading the database layer): the same directory, saved
-index and ranking either way.
+It reads through the desk, or through ``PlainReads`` (the database driver alone,
+without loading the database layer): the same directory, saved index and ranking
+either way.
 """
 
 from __future__ import annotations
