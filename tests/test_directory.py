@@ -169,3 +169,12 @@ def test_a_change_read_just_before_the_database_went_away_is_not_lost(clock):
             conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
             conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
         admin.dispose()
+
+
+def test_rows_for_many_people_keep_the_order_given(directory, people) -> None:
+    """Search results come in their own order; someone no longer queued is left out."""
+    jim, margo, alecia = people
+    rows = directory.rows_for([jim.id, 10_000, alecia.id, margo.id])
+    assert [r.id for r in rows] == [jim.id, alecia.id, margo.id]
+    assert rows[2].reason == "overdue 2d" and rows == [directory.row_for(r.id) for r in rows]
+    assert directory.rows_for([]) == []

@@ -103,7 +103,7 @@ class SearchMixin:
             result = self.directory.search(
                 query, limit=SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled
             )
-            rows = [r for r in map(self.directory.row_for, result.ids) if r is not None]
+            rows = self.directory.rows_for(result.ids)
         except SearchCancelled:
             return
         if not worker.is_cancelled:
