@@ -32,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,7 +55,8 @@ class Terminal:
     """A private tmux server running one command in a detached session."""
 
     def __init__(self, command: Sequence[str], env: dict[str, str]) -> None:
-        self.socket = f"deskterm-bench-{os.getpid()}"
+        self.folder = Path(tempfile.mkdtemp(prefix="deskterm-tmux-"))  # its socket
+        self.socket = str(self.folder / "socket")
         width, height = SIZE
         self._tmux(
             "new-session", "-d", "-s", "desk", "-x", str(width), "-y", str(height),
@@ -63,7 +65,7 @@ class Terminal:
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            ["tmux", "-S", self.socket, "-f", "/dev/null", *args],
             capture_output=True,
             text=True,
             check=True,
@@ -90,7 +92,8 @@ class Terminal:
                 raise TimeoutError(f"the screen did not change as expected:\n{screen}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _quote(word: str) -> str:
