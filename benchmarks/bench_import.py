@@ -53,8 +53,11 @@ def write_csv(docs: list[Any], path: Path) -> None:
 
 @contextlib.contextmanager
 def postgres_url() -> Iterator[str | None]:
-    """A URL whose search_path is a fresh schema, dropped afterwards (None: no server)."""
+    """A URL whose search_path is a fresh schema, dropped afterwards with the search
+    index an import saved for it in the cache folder (None: no server)."""
     import sqlalchemy as sa
+
+    from deskterm.services.saved_index import path_for_url
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG)
@@ -66,12 +69,16 @@ def postgres_url() -> Iterator[str | None]:
         yield None
         return
     sep = "&" if "?" in PG else "?"
+    url = f"{PG}{sep}options=-csearch_path%3D{name}"
     try:
-        yield f"{PG}{sep}options=-csearch_path%3D{name}"
+        yield url
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         admin.dispose()
+        saved = path_for_url(sa.engine.make_url(url))  # the import's saved search index
+        if saved is not None:
+            saved.unlink(missing_ok=True)
 
 
 def import_rate(docs: list[Any], url: str | None = None) -> float:
