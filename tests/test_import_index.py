@@ -52,7 +52,13 @@ def _opened(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Directory:
 def _leftovers(desk: Desk) -> list[str]:
     path = index_path(desk.engine)
     assert path is not None
-    return [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    # Only this database's own files: on PostgreSQL the cache folder is shared by every
+    # test of the session, and a SIGKILLed import elsewhere may leave its own behind.
+    return [
+        p.name
+        for p in path.parent.iterdir()
+        if p.name.endswith(".tmp") and p.name.startswith(f".{path.name}")
+    ]
 
 
 def test_an_import_adds_to_the_people_already_indexed(desk, tmp_path, monkeypatch) -> None:
