@@ -146,10 +146,23 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         """
         self._source = source
         self._rows.clear()
-        self.virtual_size = Size(1, len(source))
+        self._resize_virtual(Size(1, len(source)))
         position = source.position_of(keep) if keep is not None else None
         self._move_to(position if position is not None else fallback, center=True)
         self.refresh()
+
+    def _resize_virtual(self, size: Size) -> None:
+        """Set the list's height in rows without laying out the whole screen.
+
+        ``virtual_size`` is a layout reactive: set as usual, every search result would
+        lay out and redraw the whole screen. Once the list has its place, only its
+        scrollbar follows (a layout only when the scrollbar appears or goes).
+        """
+        if not self.size or size == self.virtual_size:
+            self.virtual_size = size
+            return
+        self.set_reactive(QueueList.virtual_size, size)
+        self._scroll_update(size)
 
     def set_presence(self, presence: dict[int, str]) -> None:
         """Who else is on whom ("bo writing…"), shown before the reason on those rows."""

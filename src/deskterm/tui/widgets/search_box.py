@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
+from textual.widgets import Input
 
 from deskterm.tui.widgets.safe_input import SafeInput
 
@@ -44,6 +46,14 @@ class SearchBox(SafeInput):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+
+    def _watch_value(self, value: str) -> None:
+        # Input makes its virtual width the text's width, a layout reactive: every key
+        # would lay out and redraw the whole screen. The box is one fixed line; its own
+        # scrolling needs the width, not a layout.
+        if self.size:
+            self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def action_leave(self, clear: bool) -> None:
         self.post_message(self.Leave(clear))
