@@ -54,3 +54,21 @@ async def test_a_key_enabled_again_is_no_longer_dimmed(app, settle) -> None:
         await settle(pilot)
         assert footer_keys(app) == expected_keys(app)
         assert not footer.query(FooterKey).first().has_class("-disabled")
+
+
+async def test_the_footer_keeps_its_keys_while_typing_and_its_letters_type(app, settle) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        on_queue = footer_keys(app)
+        await pilot.press("slash", "q", "f", "slash", "question_mark", "a")
+        await settle(pilot)
+        assert app.screen.search_box.value == "qf/?a"  # letters, not quit or a window
+        typing = footer_keys(app)
+        assert [k[:2] for k in typing] == [k[:2] for k in on_queue]  # the same keys
+        dimmed = {shown for shown, _what, off in typing if off}
+        assert {"q", "f", "/", "?", "a"} <= dimmed
+        assert ("esc", "Clear", False) in typing
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.search_box.value == "" and footer_keys(app) == on_queue
+        assert ("esc", "Clear", True) in on_queue  # nothing to clear: dimmed

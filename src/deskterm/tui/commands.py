@@ -53,7 +53,7 @@ screen turns them off while the search box has focus, so they can be typed there
 """
 PRIORITY = OPENERS | {"command_palette"}
 
-ACTIONS: dict[str, str] = {"quit": "app.quit", "command_palette": "app.command_palette"}
+ACTIONS: dict[str, str] = {"command_palette": "app.command_palette"}
 """Command id → Textual action, where the action is not the screen's ``action_<id>``."""
 
 PALETTE_SKIP = frozenset({"command_palette"})

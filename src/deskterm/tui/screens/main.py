@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -54,7 +55,9 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *screen_bindings(),
-        Binding("escape", "clear_search", "Clear search", show=False),
+        # Always in the footer (dimmed when there is nothing to clear), in a word: the
+        # footer is full at 120 columns.
+        Binding("escape", "clear_search", "Clear", tooltip="Clear the search"),
     ]
     COMMANDS: ClassVar = {CommandsProvider, PeopleProvider}
     AUTO_FOCUS = "#queue"
@@ -86,6 +89,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         self.view = "everyone"  # whose people the queue shows (v switches)
         self.agents: list[str] = [settings.agent.name]
         self._drawn = threading.Event()  # the first frame with the queue is on screen
+        self._letters: dict[str, str] | None = None  # see _footer_letters
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.settings.agent.name, self.db_label, id="header")
@@ -104,6 +108,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         self.query_one(Footer).show_command_palette = self.size.width >= 100
 
     def on_mount(self) -> None:
+        self.search_box.footer_keys = frozenset(self._footer_letters())
         self.load_directory()
         # Online, the live watcher keeps the screen current; this tick only retries
         # while the database is away (as often as ``Health`` allows).
@@ -349,10 +354,32 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
             self.person_view.add_page(message.entries, message.has_more, message.messages)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key that cannot act now is dimmed (None), not hidden (False): the footer keeps
+        # its keys when focus moves into the search box and back, and is not rebuilt.
+        typing = self.focused is self.search_box
         if action == "clear_search":
-            return bool(self.query_text)
-        # While typing in the search box, "/" or "f" are letters, not commands.
-        return not (action in OPENERS and self.focused is self.search_box)
+            return True if self.query_text or typing else None
+        # While typing in the search box, "/", "f" or "q" are letters, not commands.
+        if typing and (action in OPENERS or action in self._footer_letters().values()):
+            return None
+        return True
+
+    def _footer_letters(self) -> dict[str, str]:
+        """The footer's keys that type a character (after ``[keys]``), to their actions."""
+        if self._letters is None:
+            bindings = self._bindings.copy()
+            bindings.apply_keymap(self.app._keymap)
+            self._letters = {
+                key: binding.action
+                for key, found in bindings.key_to_bindings.items()
+                for binding in found
+                if binding.show and (char := key_to_character(key)) and char.isprintable()
+            }
+        return self._letters
+
+    def action_quit(self) -> None:
+        """q: close the desk (a screen action, so that it is dimmed while typing)."""
+        self.app.exit()
 
     # -- results of writes --------------------------------------------------------------
     def on_saved(self, message: m.Saved) -> None:

@@ -1,8 +1,12 @@
 """The search box above the queue: a one-line Input whose keys the screen listens to.
 
 Typing posts ``Input.Changed`` (the screen searches in a worker); ``enter`` posts
-``Input.Submitted``; ``escape`` and ``down`` post ``SearchBox.Leave`` so the screen can
-clear the search or hand focus to the queue.
+``Input.Submitted``; ``down`` posts ``SearchBox.Leave`` so the screen can hand focus to
+the queue; ``escape`` is the screen's "Clear" (the search).
+
+The footer shows the same keys whether the box or the queue has focus (the letters dimmed
+while typing): Textual's Input would drop every letter key from the bindings on focus, so
+the footer would be rebuilt and the whole screen laid out on "/" and again on escape.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ class SearchBox(SafeInput):
     """A borderless, one-line search field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave(True)", "Clear search", show=True),
         Binding("down", "leave(False)", "To the queue", show=False),
     ]
     DEFAULT_CSS = """
@@ -46,6 +49,12 @@ class SearchBox(SafeInput):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+        self.footer_keys: frozenset[str] = frozenset()  # letter keys the footer shows
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Letters are typed into the box, except that the footer's keys stay bound
+        (the screen turns them off while typing, so they still reach the box)."""
+        return super().check_consume_key(key, character) and key not in self.footer_keys
 
     def _watch_value(self, value: str) -> None:
         # Input makes its virtual width the text's width, a layout reactive: every key
