@@ -19,7 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.keys import key_to_character
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from deskterm.config import Settings
@@ -61,6 +63,9 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
     ]
     COMMANDS: ClassVar = {CommandsProvider, PeopleProvider}
     AUTO_FOCUS = "#queue"
+    # Textual repaints the whole screen when focus moves ("/" into the search box, escape
+    # back); the widgets whose look changes repaint themselves (focus, :focus-within).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(
         self,
