@@ -275,20 +275,11 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         if message.person_id is None:
             self._want = None
             self.person_view.show_nobody("no one selected")
-        elif self.focused is self.search_box:
-            # Typing: the results come first on screen; the best match is loaded after
-            # that frame, and not at all when a newer keystroke is already searching.
-            self.call_after_refresh(self._preview, message.person_id)
+        elif self.focused is self.search_box and self.query_text:
+            pass  # typing: ``on_search_done`` loads the best match once it is drawn
         else:
             self.request_person(message.person_id)
         self.moved()
-
-    def _preview(self, person_id: int) -> None:
-        """Load the best match of a search, unless the agent has typed on since."""
-        if self._search_due or self._busy("search"):
-            return  # the next results select (and load) their own best match
-        if person_id == self.queue_list.selected_id:
-            self.request_person(person_id)
 
     def request_person(self, person_id: int | None, *, force: bool = False) -> None:
         """Show ``person_id``; at most one load runs at a time and the last request wins."""

@@ -53,6 +53,8 @@ class SearchMixin:
 
         def set_focus(self, widget: Any) -> None: ...
         def call_later(self, callback: Any, *args: Any) -> bool: ...
+        def call_after_refresh(self, callback: Any, *args: Any) -> bool: ...
+        def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
         def post_message(self, message: Any) -> bool: ...
 
     def show_full_queue(self, keep: int | None) -> None:
@@ -114,6 +116,9 @@ class SearchMixin:
             return  # an older search finished after a newer keystroke
         self.queue_list.set_empty_text(f"no one matches “{plain(message.query)[:40]}”")
         self.queue_list.set_source(RowList(message.rows), keep=message.keep)
+        # The results first on screen; the best match is loaded after that frame, and
+        # not at all when a newer keystroke is already searching.
+        self.call_after_refresh(self._preview, message.query)
         total, shown = message.result.total, len(message.rows)
         noun = "match" if total == 1 else "matches"
         status = f"{shown:,} of {total:,} {noun}" if total > shown else f"{total:,} {noun}"
@@ -124,6 +129,11 @@ class SearchMixin:
         if self._enter_pending:
             self._enter_pending = False
             self._to_queue()
+
+    def _preview(self, query: str) -> None:
+        """Load the selected person of ``query``'s results, unless the agent typed on."""
+        if not self._search_due and query == self.query_text:
+            self.request_person(self.queue_list.selected_id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is not self.search_box:
