@@ -132,12 +132,19 @@ def in_terminal(db: Path, rounds: int, log: Log = _log) -> dict[str, Any]:
         term.key("q")
     finally:
         term.close()
+    return {
+        **_spread(times),
+        "max_ms": max(t for ts in times.values() for t in ts) * 1e3,
+        "capture_ms": statistics.median(capture) * 1e3,
+    }
+
+
+def _spread(times: dict[str, list[float]]) -> dict[str, Any]:
+    """p50 and p95 over every time, and each query's median, in milliseconds."""
     every = [t for ts in times.values() for t in ts]
     return {
         "p50_ms": statistics.median(every) * 1e3,
         "p95_ms": _p95(every) * 1e3,
-        "max_ms": max(every) * 1e3,
-        "capture_ms": statistics.median(capture) * 1e3,
         "per_query_ms": {q: statistics.median(ts) * 1e3 for q, ts in times.items()},
     }
 
@@ -168,13 +175,7 @@ def in_process(db: Path, rounds: int = 5, log: Log = _log) -> dict[str, Any]:
                 cpu.append(time.process_time() - c0)
     finally:
         engine.dispose()
-    every = [t for ts in times.values() for t in ts]
-    return {
-        "p50_ms": statistics.median(every) * 1e3,
-        "p95_ms": _p95(every) * 1e3,
-        "cpu_p50_ms": statistics.median(cpu) * 1e3,
-        "per_query_ms": {q: statistics.median(ts) * 1e3 for q, ts in times.items()},
-    }
+    return {**_spread(times), "cpu_p50_ms": statistics.median(cpu) * 1e3}
 
 
 def _p95(values: Sequence[float]) -> float:

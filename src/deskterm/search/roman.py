@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -55,11 +55,12 @@ def romanize(text: str) -> str:
 
 def romanize_all(texts: Sequence[str]) -> list[str]:
     """The romanization of each text that needs one, "" for the others."""
-    out = [""] * len(texts)
-    for i, text in enumerate(texts):
-        if text and not text.isascii():
-            out[i] = _romanized(text)
-    return out
+    return _each_non_ascii(texts, _romanized)
+
+
+def _each_non_ascii(texts: Sequence[str], keys: Callable[[str], str]) -> list[str]:
+    """``keys(text)`` for each text outside ASCII, "" for the others (most of them)."""
+    return [keys(text) if text and not text.isascii() else "" for text in texts]
 
 
 @lru_cache(maxsize=1 << 16)  # names repeat: most are met many times in a build
@@ -170,11 +171,7 @@ def skeletons(texts: Sequence[str]) -> list[str]:
     word with the article also without it, and the article alone as ``ARTICLE``;
     Cyrillic and Greek ones from their romanization, so "alexey" finds Алексей
     (romanized "aleksey") and "tatiana" Татьяна."""
-    out = [""] * len(texts)
-    for i, text in enumerate(texts):
-        if text and not text.isascii():
-            out[i] = _text_keys(text)
-    return out
+    return _each_non_ascii(texts, _text_keys)
 
 
 @lru_cache(maxsize=1 << 16)  # names repeat: most are met many times in a build
