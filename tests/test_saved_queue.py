@@ -173,3 +173,17 @@ def test_an_in_memory_database_has_no_file(desk, clock) -> None:
     saved = SavedQueue(desk, None)
     assert saved.open() is None
     assert not saved.save({}, 0, frozenset())
+
+
+def test_a_database_gone_after_the_first_frame_leaves_the_file_unsaved(tmp_path: Path) -> None:
+    """The desk saves the queue in a worker after its first frame; a database that went
+    away meanwhile means no file (the next desk reads everyone), never a crash."""
+    from sqlalchemy import create_engine
+
+    from deskterm.services.reads import Reads
+
+    engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/test")
+    saved = SavedQueue(Reads(engine), tmp_path / "desk.db.queue")
+    assert saved.save({"names": ["Margo Fairweather"], "owner_names": []}, 0, frozenset()) is False
+    assert "cannot read the schema revision" in saved.problem
+    assert not list(tmp_path.iterdir())

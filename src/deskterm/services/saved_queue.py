@@ -27,11 +27,13 @@ from typing import Any, BinaryIO
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from deskterm.attention.table import Summary, SummaryTable
 from deskterm.models import Person
 from deskterm.services.reads import Reads
 from deskterm.services.saved_index import REBUILD_SHARE, SavedIndex, index_path
+from deskterm.storage.faults import describe
 
 __all__ = ["RESAVE_AFTER", "SavedQueue"]
 
@@ -117,8 +119,13 @@ class SavedQueue:
         if text.count(_SEPARATOR) != max(len(names) - 1, 0):
             self.problem = "a name holds the separator"
             return False
+        try:
+            revision = _revision(self.reads)
+        except DBAPIError as exc:  # the database went away after the first frame
+            self.problem = f"cannot read the schema revision: {describe(exc)}"
+            return False
         meta = {
-            "revision": _revision(self.reads),
+            "revision": revision,
             "seq": int(seq),
             "seen": sorted(seen),
             "owners": arrays.pop("owner_names"),
