@@ -273,8 +273,7 @@ def _found(cls: str, query: str, pid: int, top: list[int], names: dict[int, str]
     if cls == "no match":
         return not top
     return pid in top or any(
-        names.get(other) == names[pid] or _fits(cls, query, names.get(other, ""))
-        for other in top
+        names.get(other) == names[pid] or _fits(cls, query, names.get(other, "")) for other in top
     )
 
 
