@@ -118,11 +118,13 @@ def measure_size(
     repeat: int = 5,
     starts: int | None = None,
     quality: int = 0,
+    fzf_quality: int | None = None,
     imports: bool = True,
     log: Log = _log,
 ) -> dict[str, Any]:
     """Every number of one row (seconds, MB, ms as named); ``starts`` of the desk;
-    ``quality`` queries per class for the search-quality table (0: none)."""
+    ``quality`` queries per class for the search-quality table (0: none), fzf on the
+    first ``fzf_quality`` of them (all: None)."""
     big = n > 100_000
     starts = (1 if big else 3) if starts is None else starts
     t0 = time.perf_counter()
@@ -148,7 +150,9 @@ def measure_size(
         r["import"] = _imports(docs, log)
     if quality:
         log(f"  search quality ({quality} queries a class)…")
-        r["quality"] = bench_quality.measure(n, quality, fzf=fzf, log=log)
+        r["quality"] = bench_quality.measure(
+            n, quality, fzf=fzf, fzf_per_class=fzf_quality, log=log
+        )
     if fzf and shutil.which("fzf"):
         log("  fzf on the same people…")
         with tempfile.TemporaryDirectory(prefix="deskterm-bench-") as tmp:
@@ -258,6 +262,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="queries per class for the search-quality table (default 100 up to 10k "
         "people, 40 above: fzf reads everyone for each query; 0 leaves it out)",
     )  # fmt: skip
+    parser.add_argument(
+        "--fzf-quality", type=int, default=None, metavar="N",
+        help="run fzf on only the first N quality queries of each class (a million "
+        "people: about 15-30 s a query)",
+    )  # fmt: skip
     parser.add_argument("--no-import", action="store_true", help="leave out the import rates")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -268,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         results.append(
             measure_size(
                 n, fzf=not args.no_fzf, app=not args.no_app, quality=per_class,
-                imports=not args.no_import,
+                fzf_quality=args.fzf_quality, imports=not args.no_import,
             )
         )  # fmt: skip
     print(f"{header}; took {(time.perf_counter() - started) / 60:.0f} min\n")
