@@ -1,5 +1,6 @@
 """``import`` indexes the rows it stores (in a child process where there is ``fork``)
-and leaves the saved search index current: whoever changed meanwhile is read back."""
+and leaves the saved search index and queue file current: whoever changed meanwhile is
+read back."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from deskterm.cli.main import main
 from deskterm.directory import Directory
 from deskterm.errors import InvalidInput
 from deskterm.search import SearchIndex, store
 from deskterm.services import Desk, bulk
 from deskterm.services.saved_index import index_path
+from deskterm.services.saved_queue import SavedQueue
 from deskterm.transfer import importer
 from deskterm.transfer.import_index import ImportIndex
 
@@ -49,6 +52,35 @@ def _opened(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Directory:
     return directory
 
 
+def _lines(directory: Directory) -> list[tuple[object, ...]]:
+    """What the queue shows: each line's person, name, mood, reason and owner, in order."""
+    queue = directory.queue()
+    return [(r.id, r.name, r.mood_level, r.reason, r.owner) for r in queue.rows(0, len(queue))]
+
+
+def _queue_from_file(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """The queue a new desk shows, which must come from the saved file, whole (the
+    check the desk makes after its first frame included), with nobody read again;
+    compared with the queue read from the database."""
+    fresh = Directory(desk, tz=ZoneInfo("UTC"), save_index=False)
+    fresh.load()
+    saved = SavedQueue.of(desk)
+    table = saved.open()
+    assert table is not None, saved.problem
+    assert saved.holds_everyone(table), saved.problem
+
+    def fail(*_args: object) -> list[tuple]:
+        raise AssertionError("everyone was read from the database, not from the file")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Desk, "summary_rows", fail)
+        directory = Directory(desk, tz=ZoneInfo("UTC"))
+        directory.load()
+        assert not directory.check_queue()  # it holds everyone: no second read
+    assert _lines(directory) == _lines(fresh)
+    return _lines(directory)
+
+
 def _leftovers(desk: Desk) -> list[str]:
     path = index_path(desk.engine)
     assert path is not None
@@ -73,6 +105,43 @@ def test_an_import_adds_to_the_people_already_indexed(desk, tmp_path, monkeypatc
     seventh = desk.find_person("t7@ex.org").id
     assert directory.search("person7 tamberlane").ids == [seventh]
     assert _leftovers(desk) == []
+    lines = _queue_from_file(desk, monkeypatch)
+    assert sorted(line[1] for line in lines)[:2] == ["Margo Fairweather", "Person0 Tamberlane"]
+    assert len(lines) == 41
+
+
+def test_an_import_adds_to_the_saved_queue_of_the_people_there(desk, tmp_path, monkeypatch):
+    """The file a desk saved before the import gets the imported people added."""
+    alecia = desk.add_person({"name": "Alecia Brandt"}).id
+    desk.log_mood(alecia, 1, "her cat is at the vet")
+    first = Directory(desk, tz=ZoneInfo("UTC"))
+    first.load()
+    first.save_queue()
+    _import(desk, _csv(tmp_path, 30))
+    lines = _queue_from_file(desk, monkeypatch)
+    assert len(lines) == 31
+    assert lines[0][:3] == (alecia, "Alecia Brandt", 1)  # upset: first in the queue
+
+
+def test_deskterm_import_leaves_a_queue_file_the_next_desk_opens(tmp_path, monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
+            monkeypatch.delenv(name)
+    config = tmp_path / "config.toml"
+    config.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    with pytest.raises(SystemExit) as done:
+        main(["--config", str(config), "--db", url, "import", str(_csv(tmp_path, 12))])
+    assert done.value.code == 0
+    assert (tmp_path / "desk.db.queue").is_file()
+    from deskterm.storage import open_engine
+
+    engine = open_engine(url)
+    try:
+        lines = _queue_from_file(Desk(engine, "ana"), monkeypatch)
+    finally:
+        engine.dispose()
+    assert sorted(line[1] for line in lines) == sorted(f"Person{i} Tamberlane" for i in range(12))
 
 
 @pytest.mark.parametrize("saved_meanwhile", [False, True])
@@ -96,6 +165,8 @@ def test_someone_changing_an_imported_person_meanwhile_wins(
     directory = _opened(desk, monkeypatch)
     assert directory.search("zarathustra").ids == [desk.find_person("t0@ex.org").id]
     assert directory.search("tamberlane", limit=100).total == 29
+    names = [line[1] for line in _queue_from_file(desk, monkeypatch)]
+    assert "Quentin Zarathustra" in names and "Person0 Tamberlane" not in names
 
 
 def test_without_fork_the_rows_are_indexed_in_process(desk, tmp_path, monkeypatch) -> None:
@@ -103,6 +174,7 @@ def test_without_fork_the_rows_are_indexed_in_process(desk, tmp_path, monkeypatc
         patch.delattr(os, "fork")
         _import(desk, _csv(tmp_path, 25))
     assert _opened(desk, monkeypatch).search("tamberlane", limit=100).total == 25
+    assert len(_queue_from_file(desk, monkeypatch)) == 25
 
 
 def test_a_failed_import_leaves_the_saved_index_and_no_temporary_file(
@@ -122,3 +194,4 @@ def test_a_failed_import_leaves_the_saved_index_and_no_temporary_file(
     directory = _opened(desk, monkeypatch)
     assert directory.search("margo").ids == [margo]
     assert directory.search("tamberlane").total == 0
+    assert not (path.with_suffix(".queue")).exists()  # nothing to catch up from the import

@@ -27,7 +27,7 @@ from deskterm.errors import InvalidInput
 from deskterm.services import validate as v
 from deskterm.services.bulk_mail import COLUMNS as MESSAGE_COLUMNS
 from deskterm.services.bulk_mail import NewMessage, mail_summary, message_rows
-from deskterm.services.reads import SEARCH_COLUMNS
+from deskterm.services.reads import SEARCH_COLUMNS, SUMMARY_COLUMNS
 from deskterm.services.summary import ACTIVITY_KINDS, BAD_MOOD, NOTES_CHARS, NOTES_KINDS
 from deskterm.storage.engine import writer
 from deskterm.storage.faults import storage_error
@@ -85,7 +85,7 @@ class BulkResult:
     follow_ups: int = 0
     moods: int = 0
     # Change-feed ids: every change this insert wrote is above the first and at most the
-    # second, and nobody else's change to these people is (for ``on_search_rows``).
+    # second, and nobody else's change to these people is (for ``on_person_rows``).
     changes: tuple[int, int] = (0, 0)
 
 
@@ -99,7 +99,7 @@ def bulk_insert(
     on_progress: Callable[[int], None] | None = None,
     batch: int = 5000,
     profiles_clean: bool = False,
-    on_search_rows: Callable[[list[tuple]], None] | None = None,
+    on_person_rows: Callable[[list[tuple]], None] | None = None,
 ) -> BulkResult:
     """Insert everyone in one transaction; all or nothing.
 
@@ -108,9 +108,9 @@ def bulk_insert(
     Pass False when ``entries`` already hold them (re-importing an export).
     ``profiles_clean`` says the profiles already went through ``clean_profile`` (the
     import parsers do that for every row), so they are not checked twice.
-    ``on_search_rows`` is handed everyone's ``Reads.search_rows`` tuples, exactly as
-    they will be stored, before the first row is written (all rows are prepared first):
-    the import indexes them for search meanwhile.
+    ``on_person_rows`` is handed everyone's person rows (``PERSON_COLUMNS``), exactly
+    as they will be stored, before the first row is written (all rows are prepared
+    first): the import indexes them for search and the queue file meanwhile.
     """
     result = BulkResult()
     try:
@@ -123,7 +123,7 @@ def bulk_insert(
                 _chunk_rows, conn, agent=agent, now=now, derive=derive_entries, clean=profiles_clean
             )
             prepared: Iterable[_Rows]
-            if on_search_rows is None:  # chunk by chunk: ids after the rows stored so far
+            if on_person_rows is None:  # chunk by chunk: ids after the rows stored so far
                 chunks = _chunks(iter(people), batch)
                 prepared = (make(chunk, _allocate_ids(conn, len(chunk))) for chunk in chunks)
             else:  # every id first, then every row, then the inserts
@@ -133,7 +133,7 @@ def bulk_insert(
                     make(people[at : at + batch], ids[at : at + batch])
                     for at in range(0, len(people), batch)
                 ]
-                on_search_rows([_search_row(p) for rows in prepared for p in rows.people])
+                on_person_rows([p for rows in prepared for p in rows.people])
             floor = _newest_change(conn)
             for rows in prepared:
                 _insert_rows(conn, rows, result)
@@ -422,8 +422,9 @@ PERSON_COLUMNS = (
     *_SUMMARY,
     "owner",
 )
-# A person row's ``Reads.search_rows`` tuple, the same columns in the same order.
-_search_row = itemgetter(*(PERSON_COLUMNS.index(c.key) for c in SEARCH_COLUMNS))
+# A person row's ``Reads.search_rows`` and ``Reads.summary_rows`` tuples.
+search_row = itemgetter(*(PERSON_COLUMNS.index(c.key) for c in SEARCH_COLUMNS))
+summary_row = itemgetter(*(PERSON_COLUMNS.index(c.key) for c in SUMMARY_COLUMNS))
 
 
 def _derived_entries(person: NewPerson, agent: str) -> list[NewEntry]:

@@ -22,6 +22,7 @@ import json
 import os
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -29,13 +30,13 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from deskterm.attention.table import Summary, SummaryTable
+from deskterm.attention.table import NONE, TIME_FIELDS, Summary, SummaryTable
 from deskterm.models import Person
 from deskterm.services.reads import Reads
 from deskterm.services.saved_index import REBUILD_SHARE, SavedIndex, index_path
 from deskterm.storage.faults import describe
 
-__all__ = ["RESAVE_AFTER", "SavedQueue"]
+__all__ = ["RESAVE_AFTER", "PendingImport", "SavedQueue"]
 
 FORMAT = 1  # bump when the layout or the meaning of a column changes: old files are ignored
 MAGIC = b"DTQUEUE\n"
@@ -74,15 +75,31 @@ class SavedQueue:
         if meta.get("revision") != _revision(self.reads):
             self.problem = "of another schema revision"
             return None
-        feed = SavedIndex.of(self.reads).changes_since(meta["seq"], frozenset(meta["seen"]))
-        if feed.top < meta["seq"]:
+        return self._caught_up(table, meta["seq"], frozenset(meta["seen"]))
+
+    def _caught_up(
+        self,
+        table: SummaryTable,
+        seq: int,
+        seen: frozenset[int],
+        fresh: PendingImport | None = None,
+    ) -> SummaryTable | None:
+        """``table``, current to feed position ``seq``, brought up to date (None: too
+        far behind, or not this database's). ``fresh``'s people are in it already: those
+        whose one change since is the import's are not read back."""
+        feed = SavedIndex.of(self.reads).changes_since(seq, seen)
+        if feed.top < seq:
             self.problem = "the database's change feed is behind the file (another database?)"
             return None
-        if len(feed.changed) > REBUILD_SHARE * len(table) + 1000:
-            self.problem = f"{len(feed.changed):,} people changed since it was saved"
+        stale = set(feed.changed)
+        if fresh is not None:
+            low, high = fresh.changes
+            stale -= {p for p in stale.intersection(fresh.ids) if low < feed.last[p] <= high}
+        if len(stale) > REBUILD_SHARE * len(table) + 1000:
+            self.problem = f"{len(stale):,} people changed since it was saved"
             return None
-        rows = self.reads.summary_rows(sorted(feed.changed)) if feed.changed else []
-        for pid in feed.erased | (feed.changed - {r[0] for r in rows}):
+        rows = self.reads.summary_rows(sorted(stale)) if stale else []
+        for pid in feed.erased | (stale - {r[0] for r in rows}):
             table.remove(pid)
         for row in rows:
             table.upsert(Summary(*row))
@@ -105,6 +122,28 @@ class SavedQueue:
     def position(self) -> tuple[int, frozenset[int]]:
         """The feed position now: read it before reading the summaries to save."""
         return SavedIndex.of(self.reads).position()
+
+    def with_imported(self, rows: list[tuple[Any, ...]]) -> PendingImport:
+        """Before an import commits: everyone's summaries now (the file caught up, or
+        everyone read from the database) with the people the import is storing added
+        (``rows``: their ``summary_rows`` tuples), for ``save_import``."""
+        table = self.open()
+        if table is None:
+            seq, seen = self.position()
+            table = SummaryTable.from_columns(*_columns(self.reads.summary_rows()))
+        else:
+            seq, seen = self.seq, self.seen
+        table = _with_rows(table, rows)
+        table.columns()  # rank the names now, not after the commit
+        return PendingImport(table, seq, seen, [row[0] for row in rows])
+
+    def save_import(self, pending: PendingImport, changes: tuple[int, int]) -> bool:
+        """After the import's commit (its changes have ids above ``changes[0]``, at
+        most ``changes[1]``): ``pending`` caught up with the feed — an imported person
+        changed by someone since read back — and saved; False if it was not."""
+        pending.changes = changes
+        table = self._caught_up(pending.table, pending.seq, pending.seen, pending)
+        return table is not None and self.save(table.arrays(), self.seq, self.seen)
 
     def save(self, arrays: dict[str, Any], seq: int, seen: frozenset[int]) -> bool:
         """Write a table's ``arrays()`` as current up to feed position ``seq`` (and the
@@ -141,6 +180,57 @@ class SavedQueue:
             part.unlink(missing_ok=True)
             return False
         return True
+
+
+@dataclass(slots=True)
+class PendingImport:
+    """Everyone's summaries with an import's people (``ids``) added, current to feed
+    position ``seq`` but for the import, whose changes are in ``changes``."""
+
+    table: SummaryTable
+    seq: int
+    seen: frozenset[int]
+    ids: list[int]
+    changes: tuple[int, int] = (0, 0)
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> list[Any]:
+    """``summary_rows`` tuples as the columns ``SummaryTable.from_columns`` takes."""
+    return [list(col) for col in zip(*rows, strict=True)] if rows else [[]] * _WIDTH
+
+
+def _with_rows(table: SummaryTable, rows: list[tuple[Any, ...]]) -> SummaryTable:
+    """``table`` and the people of ``rows`` (new ids) in one table, built at once."""
+    if not rows:
+        return table
+    added = _columns(rows)
+    if not len(table):
+        return SummaryTable.from_columns(*added)
+    old = table.arrays()
+    names = old["owner_names"]
+    times = dict(zip(TIME_FIELDS, old["times"], strict=True))
+    held = [
+        old["ids"],
+        old["names"],
+        old["level"],
+        *(times[f] for f in TIME_FIELDS[:2]),
+        old["open"],
+        *(times[f] for f in TIME_FIELDS[2:]),
+    ]
+    held.insert(11, [names[code] for code in old["owner"].tolist()])  # before waiting_since
+    joined = [
+        was + new if isinstance(was, list) else np.concatenate([was, _ints(new)])
+        for was, new in zip(held, added, strict=True)
+    ]
+    return SummaryTable.from_columns(*joined)
+
+
+def _ints(values: list[Any]) -> np.ndarray:
+    """An int64 column, NONE for a missing value."""
+    return np.array([NONE if v is None else v for v in values], np.int64)
+
+
+_WIDTH = 13  # columns of a ``summary_rows`` tuple
 
 
 def _write(out: BinaryIO, meta: dict[str, Any], arrays: dict[str, Any]) -> None:

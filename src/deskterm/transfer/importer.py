@@ -55,9 +55,9 @@ def save(
     now: datetime,
     on_progress: Progress | None = None,
 ) -> BulkResult:
-    """Store every good row in one transaction and bring the saved search index up to
-    date (the rows indexed while they are stored), so the next desk (or ``deskterm
-    search``) opens it current."""
+    """Store every good row in one transaction and bring the saved search index and
+    queue up to date (from the rows while they are stored), so the next desk (or
+    ``deskterm search``) opens them current."""
     from deskterm.transfer.import_index import ImportIndex
 
     people = [row.person for row in parsed.rows if row.ok and row.person is not None]
@@ -73,7 +73,7 @@ def save(
                 derive_entries=False,
                 on_progress=on_progress,
                 profiles_clean=True,  # every row went through clean_fields when it was read
-                on_search_rows=search.start,
+                on_person_rows=search.start,
             )
         except BaseException:
             search.discard()
