@@ -82,6 +82,17 @@ def test_a_nickname_ranks_below_the_name_itself() -> None:
     assert set(top(index, "robert smith")) == {1, 2, 3}  # the short forms, below
 
 
+def test_a_nickname_or_abbreviation_of_the_name_beats_the_words_inside_notes() -> None:
+    crowd = [SearchDoc(1, "Edward Smith"), SearchDoc(2, "Elif Keller")]
+    for i in range(10, 22):  # what the agent typed, inside a word of their notes
+        crowd.append(SearchDoc(i, "Adrian Smith", notes="Frustrated by herself again"))
+        crowd.append(SearchDoc(i + 20, "Zoe Keller", notes="Frustrated by herself again"))
+    crowd.append(SearchDoc(50, "Bea Smith", notes="Ted from billing called"))  # a word
+    index = SearchIndex.build(crowd)
+    assert top(index, "ted smith")[0] == 1
+    assert top(index, "elf kllr")[0] == 2  # Elif abbreviated: not "herself"
+
+
 def test_a_romanized_name_ranks_below_the_same_name_in_latin_letters() -> None:
     index = SearchIndex.build([SearchDoc(1, "Михаил Смирнов"), SearchDoc(2, "Mikhail Smirnov")])
     assert top(index, "mikhail smirnov") == [2, 1]

@@ -12,12 +12,11 @@ Matching (per query word, against the folded words of each field):
 Ranking, best first:
 
 1. the whole name equals the query, then the name starts with the query;
-2. the sum over query words of the best way each word matched: word start in the
-   name (the exact word a little higher), then in email/company/tags/phone, then in
-   what matters and notes; then substring (name, other fields, notes); then fuzzy
-   (name, then other fields) and the other classes of ``match``; plus a point for a
-   name starting with the first query word and one for a name no longer than the
-   query (``query``);
+2. the sum over query words of the best way each word matched (the classes of
+   ``match``): any match of the name (its words, their nicknames, abbreviations,
+   typos, other spellings) above what matters and notes, whose words only narrow
+   the list; email/company/tags between; plus a point for a name starting with the
+   first query word and one for a name no longer than the query (``query``);
 3. ties: the caller's attention order (``rank_by_id[id]``, lower first; ids outside
    it last), then the folded name, then the id.
 

@@ -5,18 +5,25 @@ strongest first, by: word start (the exact word scores one more); substring (3+
 letters, or any length in scripts written without spaces; not for numbers); one edit
 (4+ letters, transpositions counting as one, against whole words and word prefixes
 so a half-typed word with a slip still matches; NAME and OTHER fields only, free text
-is too noisy); then, below those: a romanized spelling of a non-Latin name or
-company, the sound of an Arabic, Hebrew, Cyrillic or Greek one (its consonants and
-where a vowel is heard, see ``roman``; a key of an Arabic word without its article a
-little lower), or a nickname of a given name (bob → Robert); two edits (words of 6+
-letters); and last an fzf-style in-order subsequence of a word starting with the same
-letter (``frwthr`` → Fairweather; a tight one above a scattered one, and a name word
-typed as its first letter and consonants, ``mrg`` → Margo, above two edits and a
-nickname, just below one edit in the name). Classes go from 1 (weakest) to 18; see
-``index`` for how they rank people. Classes are applied weakest first, so a later
-assignment is always an upgrade. A match of another spelling (not a half-typed
-sound) carries the ``ALT`` flag (128): a person whose name, in another script, is all
-the agent typed ranks above people who merely share one word of it.
+is too noisy); a romanized spelling of a non-Latin name or company, the sound of an
+Arabic, Hebrew, Cyrillic or Greek one (its consonants and where a vowel is heard, see
+``roman``; a key of an Arabic word without its article a little lower); a nickname of
+a given name (bob → Robert); two edits (words of 6+ letters); and an fzf-style
+in-order subsequence of a word starting with the same letter (``frwthr`` →
+Fairweather; a tight one above a scattered one).
+
+Classes go from 1 (weakest) to 17; see ``index`` for how they rank people. The name
+outranks the other fields: from the top, the exact name word, then a given name of
+the nickname typed (above a name word merely starting so: "sam" is Samuel before
+Sami), a name word starting with the word, the exact or starting word of the email,
+company or tags, a name word typed as its first letter and consonants (``mrg`` →
+Margo), a substring of a name word, one edit, another spelling, two edits, a
+substring in the other fields, a tight subsequence; below all of these, what matters
+and notes (a word there, then a part of a word: "ted" in "frustrated" is weak), which
+rank with scattered subsequences. Classes are applied weakest first, so a later
+assignment is always an upgrade. A match of another spelling (not a half-typed sound)
+carries the ``ALT`` flag (128): a person whose name, in another script, is all the
+agent typed ranks above people who merely share one word of it.
 """
 
 from __future__ import annotations
@@ -30,56 +37,74 @@ from .segment import NAME, OTHER, ROMAN, SKEL, TEXT, Segment, find_all
 from .subseq import abbreviation_ids, subsequence_ids
 
 __all__ = [
-    "ABBREV", "ALT", "EXACT", "FUZZY", "NICK", "START", "SUB", "SUBSEQ", "phone_classes",
-    "word_classes",
+    "ABBREV", "ALT", "EXACT", "FUZZY", "NAMED", "NICK", "START", "SUB", "SUBSEQ", "Hits",
+    "phone_classes", "word_classes",
 ]  # fmt: skip
 
 ALT = 128  # flag on a class: matched another spelling of the name (ROMAN or SKEL)
 SUBSEQ = {OTHER: 1, ROMAN: 1, NAME: 2}
-SUBSEQ_TIGHT = 3  # in the name
-ABBREV = 8  # the whole word of the name, only vowels left out ("frwthr")
-FUZZY = {2: {ROMAN: 4, OTHER: 4, NAME: 5}, 1: {ROMAN: 5, OTHER: 8, NAME: 9}}
-NICK = 6
-SUB = {TEXT: 10, OTHER: 11, NAME: 12}
-START = {SKEL: 6, ROMAN: 6, TEXT: 13, OTHER: 15, NAME: 17}
-EXACT = {SKEL: 7, ROMAN: 7, TEXT: 14, OTHER: 16, NAME: 18}
+SUBSEQ_TIGHT = 4  # in the name
+FUZZY = {2: {ROMAN: 5, OTHER: 5, NAME: 6}, 1: {ROMAN: 6, OTHER: 9, NAME: 10}}
+NICK = 16  # a given name of a nickname: above a name starting so, below the name
+ABBREV = 12  # the whole word of the name, only vowels left out ("frwthr")
+SUB = {TEXT: 1, OTHER: 5, NAME: 11}
+START = {TEXT: 2, SKEL: 7, ROMAN: 7, OTHER: 13, NAME: 15}
+EXACT = {TEXT: 3, SKEL: 8, ROMAN: 8, OTHER: 14, NAME: 17}
 _MAX_KEYS = 64  # sound keys of one skeleton looked at (each a way of voicing it)
+NAMED = (NAME, ROMAN, SKEL)  # the groups that hold the name (in some spelling)
 
 
-def _scatter(cls: np.ndarray, slots: np.ndarray | None, value: int) -> None:
-    if slots is not None and len(slots):
-        cls[slots] = value
+class _Classes:
+    """The best class per slot, raised step by step (weakest class first, so each
+    assignment is an upgrade); with ``record``, each match of a group holding the
+    name is also kept as (group, slots, word ids, class)."""
+
+    def __init__(self, seg: Segment, record: list[Hits] | None = None) -> None:
+        self.seg = seg
+        self.cls = np.zeros(seg.n, np.uint8)
+        self.record = record
+
+    def put(self, group: int, lo: np.ndarray, hi: np.ndarray, value: int) -> None:
+        """Give ``value`` to the slots whose ``group`` holds a word in ``[lo[i], hi[i])``."""
+        if not len(lo):
+            return
+        off, post = self.seg.off[group], self.seg.post[group]
+        starts, ends = off[lo], off[hi]
+        lens = ends - starts
+        total = int(lens.sum())
+        if total == 0:
+            return
+        if len(lo) <= 8:
+            pairs = zip(starts.tolist(), ends.tolist(), strict=True)
+            slots = np.concatenate([post[a:b] for a, b in pairs])
+        else:
+            before = np.cumsum(lens) - lens
+            slots = post[np.repeat(starts - before, lens) + np.arange(total)]
+        self.cls[slots] = value
+        if self.record is not None and group in NAMED:
+            ids = np.concatenate(
+                [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+            )
+            ids = np.repeat(ids, off[ids + 1] - off[ids])
+            self.record.append((group, slots, ids, value & ~ALT))
+
+    def one(self, group: int, lo: int, hi: int, value: int) -> None:
+        if 0 <= lo < hi:
+            self.put(group, np.array([lo], np.int64), np.array([hi], np.int64), value)
 
 
-def _ranges(seg: Segment, group: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
-    """Postings of ``group`` for the word-id ranges ``[lo[i], hi[i])``, concatenated."""
-    off, post = seg.off[group], seg.post[group]
-    starts, ends = off[lo], off[hi]
-    lens = ends - starts
-    total = int(lens.sum())
-    if total == 0:
-        return None
-    if len(lo) <= 8:
-        return np.concatenate(
-            [post[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-        )
-    before = np.cumsum(lens) - lens
-    return post[np.repeat(starts - before, lens) + np.arange(total)]
+Hits = tuple[int, np.ndarray, np.ndarray, int]  # (group, slots, word ids, class)
+_NAMED = (NAME, ROMAN, SKEL)  # the groups that hold the name (in some spelling)
 
 
-def _postings(seg: Segment, group: int, lo: int, hi: int) -> np.ndarray:
-    off = seg.off[group]
-    return seg.post[group][off[lo] : off[hi]]
-
-
-def _sound_starts(seg: Segment, cls: np.ndarray, bare: str) -> None:
+def _sound_starts(seg: Segment, out: _Classes, bare: str) -> None:
     """Sound keys starting with the word's consonants (3+ of them: a half-typed name)."""
     if len(bare) >= 3:
         for lo, hi in seg.prefix_ranges(bare):
-            _scatter(cls, _postings(seg, SKEL, lo, hi), START[SKEL])
+            out.one(SKEL, lo, hi, START[SKEL])
 
 
-def _sound_keys(seg: Segment, cls: np.ndarray, word: str, bare: str, heard: str) -> None:
+def _sound_keys(seg: Segment, out: _Classes, word: str, bare: str, heard: str) -> None:
     """Sound keys of exactly the word's consonants whose written vowels the word has
     (see ``roman``), and the Arabic article when the word is one typed alone."""
     if bare:
@@ -88,81 +113,82 @@ def _sound_keys(seg: Segment, cls: np.ndarray, word: str, bare: str, heard: str)
             for lo, hi in seg.prefix_ranges(bare + digit):
                 for i in range(lo, min(hi, lo + _MAX_KEYS)):
                     if fits(seg.word(i)[len(bare) :], heard):
-                        _scatter(cls, _postings(seg, SKEL, i, i + 1), value)
+                        out.one(SKEL, i, i + 1, value)
     if article(word):
         i = seg.exact_id(ARTICLE)
         if i >= 0:
-            _scatter(cls, _postings(seg, SKEL, i, i + 1), EXACT[SKEL] | ALT)
+            out.one(SKEL, i, i + 1, EXACT[SKEL] | ALT)
 
 
-def _below_one_edit(seg: Segment, cls: np.ndarray, word: str, short: bool, k: int) -> None:
-    """Subsequences, two edits, romanized spellings, skeletons and nicknames."""
-    letters = word.isalpha() and not is_dense(word)
-    abbreviation = False
-    if letters:
-        ids, tight = subsequence_ids(seg, word)
-        abbreviation = len(ids) > 0
-        if abbreviation:
-            for g in (NAME,) if short else (OTHER, ROMAN, NAME):
-                _scatter(cls, _ranges(seg, g, ids, ids + 1), SUBSEQ[g])
-            ids = ids[tight]
-            _scatter(cls, _ranges(seg, NAME, ids, ids + 1), SUBSEQ_TIGHT)
-    fuzzy: tuple[np.ndarray, np.ndarray] | None = None
+def _each(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return ids, ids + 1
+
+
+def _fill(seg: Segment, out: _Classes, word: str) -> None:
+    """Every way ``word`` matches, weakest class first (see the module docstring)."""
+    dense = is_dense(word)
+    short = len(word) <= 2 and not dense
+    letters = word.isalpha() and not dense
+    ranges = seg.prefix_ranges(word)
+    exact = seg.exact_id(word) if ranges else -1
+    sub = np.zeros(0, np.int64)
+    if not short and not word.isdigit():  # numbers match from their start (phones aside)
+        sub = seg.substring_ids(word)
+        for lo, hi in ranges:
+            sub = sub[(sub < lo) | (sub >= hi)]
+    starts = [(np.array([lo]), np.array([hi])) for lo, hi in ranges]
+    whole = _each(np.array([exact] if exact >= 0 else [], np.int64))
+    ids, tight = subsequence_ids(seg, word) if letters else (sub[:0], sub[:0] > 0)
+    out.put(TEXT, *_each(sub), SUB[TEXT])  # what matters, notes: below the name
+    for g in (NAME,) if short else (OTHER, ROMAN, NAME):
+        out.put(g, *_each(ids), SUBSEQ[g])
+    if not short:
+        for r in starts:
+            out.put(TEXT, *r, START[TEXT])
+        out.put(TEXT, *whole, EXACT[TEXT])
+    out.put(NAME, *_each(ids[tight]), SUBSEQ_TIGHT)
+    one: tuple[np.ndarray, np.ndarray] = (sub[:0], sub[:0])
+    k = budget(word)
+    out.put(OTHER, *_each(sub), SUB[OTHER])
     if k:
         lo, hi, dist = fuzzy_ranges(seg, word, k)
         two = dist == 2
-        _scatter(cls, _ranges(seg, ROMAN, lo[two], hi[two]), FUZZY[2][ROMAN] | ALT)
-        for g in (OTHER, NAME):
-            _scatter(cls, _ranges(seg, g, lo[two], hi[two]), FUZZY[2][g])
-        fuzzy = lo[~two], hi[~two]
-        _scatter(cls, _ranges(seg, ROMAN, *fuzzy), FUZZY[1][ROMAN] | ALT)
-    if letters:
-        for form in nickname_forms(word):
-            exact = seg.exact_id(form)
-            if exact >= 0:
-                _scatter(cls, _postings(seg, NAME, exact, exact + 1), NICK)
+        out.put(ROMAN, lo[two], hi[two], FUZZY[2][ROMAN] | ALT)
+        out.put(OTHER, lo[two], hi[two], FUZZY[2][OTHER])
+        out.put(NAME, lo[two], hi[two], FUZZY[2][NAME])
+        one = lo[~two], hi[~two]
+        out.put(ROMAN, *one, FUZZY[1][ROMAN] | ALT)
     bare, heard = sound(word) if letters and word.isascii() and seg.off[SKEL][-1] else ("", "")
-    _sound_starts(seg, cls, bare)
-    ranges = [] if short else seg.prefix_ranges(word)
-    for lo_, hi_ in ranges:
-        _scatter(cls, _postings(seg, ROMAN, lo_, hi_), START[ROMAN] | ALT)
-    _sound_keys(seg, cls, word, bare, heard)
-    exact = seg.exact_id(word) if ranges else -1
-    if exact >= 0:
-        _scatter(cls, _postings(seg, ROMAN, exact, exact + 1), EXACT[ROMAN] | ALT)
-    if abbreviation:
-        ids = abbreviation_ids(seg, word)
-        _scatter(cls, _ranges(seg, NAME, ids, ids + 1), ABBREV)
-    if fuzzy is not None:
-        for g in (OTHER, NAME):
-            _scatter(cls, _ranges(seg, g, *fuzzy), FUZZY[1][g])
+    _sound_starts(seg, out, bare)
+    if not short:
+        for r in starts:
+            out.put(ROMAN, *r, START[ROMAN] | ALT)
+    _sound_keys(seg, out, word, bare, heard)
+    if not short:
+        out.put(ROMAN, *whole, EXACT[ROMAN] | ALT)
+    out.put(OTHER, *one, FUZZY[1][OTHER])
+    out.put(NAME, *one, FUZZY[1][NAME])
+    out.put(NAME, *_each(sub), SUB[NAME])
+    if len(ids):
+        out.put(NAME, *_each(abbreviation_ids(seg, word)), ABBREV)
+    for g in (OTHER, NAME):
+        for r in starts:
+            out.put(g, *r, START[g])
+        if g == OTHER:
+            out.put(g, *whole, EXACT[g])
+    for form in nickname_forms(word) if letters else ():
+        i = seg.exact_id(form)
+        out.one(NAME, i, i + 1, NICK)
+    out.put(NAME, *whole, EXACT[NAME])
 
 
-def word_classes(seg: Segment, word: str) -> np.ndarray:
-    """uint8[n]: the best match class of ``word`` for each slot (0: no match)."""
-    cls = np.zeros(seg.n, np.uint8)
-    if not seg.n:
-        return cls
-    dense = is_dense(word)
-    short = len(word) <= 2 and not dense
-    groups = (OTHER, NAME) if short else (TEXT, OTHER, NAME)
-    _below_one_edit(seg, cls, word, short, budget(word))
-    ranges = seg.prefix_ranges(word)
-    if not short and not word.isdigit():  # numbers match from their start (phones aside)
-        ids = seg.substring_ids(word)
-        for lo, hi in ranges:
-            ids = ids[(ids < lo) | (ids >= hi)]
-        if len(ids):
-            for g in groups:
-                _scatter(cls, _ranges(seg, g, ids, ids + 1), SUB[g])
-    if ranges:
-        exact = seg.exact_id(word)
-        for g in groups:
-            for lo, hi in ranges:
-                _scatter(cls, _postings(seg, g, lo, hi), START[g])
-            if exact >= 0:
-                _scatter(cls, _postings(seg, g, exact, exact + 1), EXACT[g])
-    return cls
+def word_classes(seg: Segment, word: str, record: list[Hits] | None = None) -> np.ndarray:
+    """uint8[n]: the best match class of ``word`` for each slot (0: no match); with
+    ``record``, also the matches of the name groups (see ``_Classes``)."""
+    out = _Classes(seg, record)
+    if seg.n:
+        _fill(seg, out, word)
+    return out.cls
 
 
 def phone_classes(seg: Segment, number: str) -> np.ndarray:
