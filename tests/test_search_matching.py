@@ -93,6 +93,15 @@ def test_a_nickname_or_abbreviation_of_the_name_beats_the_words_inside_notes() -
     assert top(index, "elf kllr")[0] == 2  # Elif abbreviated: not "herself"
 
 
+def test_a_word_typed_twice_wants_a_name_holding_it_twice() -> None:
+    crowd = [SearchDoc(i, "Ali Hassan") for i in range(1, 12)] + [SearchDoc(20, "Ali Zaki Ali")]
+    assert top(SearchIndex.build(crowd), "ali ali")[0] == 20
+    index = SearchIndex.build([SearchDoc(1, "Ali Al"), SearchDoc(2, "Ali Al Ali")])
+    assert top(index, "ali al ali") == [2, 1]  # the whole name typed, repeats and all
+    crowd = [SearchDoc(i, "Ali Al Hassan") for i in range(1, 12)] + [SearchDoc(20, "علي العلي")]
+    assert top(SearchIndex.build(crowd), "ali al ali")[0] == 20  # ʿAlī al-ʿAlī
+
+
 def test_a_romanized_name_ranks_below_the_same_name_in_latin_letters() -> None:
     index = SearchIndex.build([SearchDoc(1, "Михаил Смирнов"), SearchDoc(2, "Mikhail Smirnov")])
     assert top(index, "mikhail smirnov") == [2, 1]

@@ -15,8 +15,9 @@ Ranking, best first:
 2. the sum over query words of the best way each word matched (the classes of
    ``match``): any match of the name (its words, their nicknames, abbreviations,
    typos, other spellings) above what matters and notes, whose words only narrow
-   the list; email/company/tags between; plus a point for a name starting with the
-   first query word and one for a name no longer than the query (``query``);
+   the list; email/company/tags between; a word typed twice counts again for a
+   second name word it matches ("ali al ali"); plus a point for a name starting with
+   the first query word and one for a name no longer than the query (``query``);
 3. ties: the caller's attention order (``rank_by_id[id]``, lower first; ids outside
    it last), then the folded name, then the id.
 

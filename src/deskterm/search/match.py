@@ -28,6 +28,8 @@ agent typed ranks above people who merely share one word of it.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
 from .fuzzy import budget, fuzzy_ranges
@@ -38,7 +40,7 @@ from .subseq import abbreviation_ids, subsequence_ids
 
 __all__ = [
     "ABBREV", "ALT", "EXACT", "FUZZY", "NAMED", "NICK", "START", "SUB", "SUBSEQ", "Hits",
-    "phone_classes", "word_classes",
+    "again_classes", "phone_classes", "word_classes",
 ]  # fmt: skip
 
 ALT = 128  # flag on a class: matched another spelling of the name (ROMAN or SKEL)
@@ -201,3 +203,55 @@ def phone_classes(seg: Segment, number: str) -> np.ndarray:
         cls[slots[~at_start]] = SUB[OTHER]
         cls[slots[at_start]] = START[OTHER]
     return cls
+
+
+def again_classes(seg: Segment, record: list[Hits], times: int) -> np.ndarray:
+    """uint16[n]: for a word typed ``times`` times, what its 2nd, 3rd … copies add: each
+    copy the class of a further distinct word of the name it matches ("ali al ali":
+    Ali Al Ali, علي العلي), the best spelling group's sum."""
+    total = np.zeros(seg.n, np.uint16)
+    for group in NAMED:
+        got = [(s, w, v) for g, s, w, v in record if g == group]
+        if not got:
+            continue
+        slots = np.concatenate([s for s, _, _ in got])
+        words = np.concatenate([w for _, w, _ in got])
+        value = np.concatenate([np.full(len(s), v, np.int64) for s, _, v in got])
+        order = np.lexsort((-value, words, slots))  # the best class of each name word
+        slots, words, value = slots[order], words[order], value[order]
+        keep = _run_starts(slots, words)
+        slots, words, value = slots[keep], words[keep], value[keep]
+        if group == NAME:  # a word the name holds twice is two words
+            twice = _twice(seg, slots, words)
+            slots = np.concatenate([slots, slots[twice]])
+            value = np.concatenate([value, value[twice]])
+        order = np.lexsort((-value, slots))
+        slots, value = slots[order], value[order]
+        first = np.flatnonzero(_run_starts(slots))
+        nth = np.arange(len(slots)) - np.repeat(first, np.diff(first, append=len(slots)))
+        pick = (nth >= 1) & (nth < times)
+        sums = np.bincount(slots[pick], value[pick], minlength=seg.n).astype(np.uint16)
+        np.maximum(total, sums, out=total)
+    return total
+
+
+def _run_starts(*keys: np.ndarray) -> np.ndarray:
+    """Mask of the first row of each run of equal rows of the sorted ``keys``."""
+    first = np.ones(len(keys[0]), bool)
+    if len(first):
+        first[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
+    return first
+
+
+def _twice(seg: Segment, slots: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Mask: the name of ``slots[i]`` holds the word ``words[i]`` more than once."""
+    repeats = seg.cache.get("name_repeats")
+    if repeats is None:  # names with fewer distinct words than words
+        typed = np.fromiter(map(str.count, seg.name_keys, repeat(" ")), np.int64, seg.n) + 1
+        distinct = np.bincount(seg.post[NAME], minlength=seg.n)
+        repeats = typed[seg.name_pos] > distinct
+        seg.cache["name_repeats"] = repeats
+    out = np.zeros(len(slots), bool)
+    for i in np.flatnonzero(repeats[slots]).tolist():  # type: ignore[index]
+        out[i] = seg.name_key(int(slots[i])).split().count(seg.word(int(words[i]))) > 1
+    return out

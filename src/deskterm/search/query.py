@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .match import ALT, phone_classes, word_classes
+from .match import ALT, Hits, again_classes, phone_classes, word_classes
 from .model import SearchCancelled
 from .normalize import digits, normalize, tokens
 from .segment import NAME, Segment
@@ -34,8 +35,9 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    terms: tuple[Term, ...]
+    terms: tuple[Term, ...]  # each once, in the order typed
     name_key: str  # the folded words joined by spaces: compared with whole names
+    times: tuple[int, ...]  # how often each term was typed ("ali al ali": 2, 1)
 
 
 def parse(text: str) -> Query:
@@ -53,13 +55,14 @@ def parse(text: str) -> Query:
             terms += [Term((w,)) for w in words]
         pos = m.end()
     terms += [Term((w[:MAX_WORD],)) for w in tokens(folded[pos:])]
-    unique = tuple(dict.fromkeys(terms))[:MAX_TERMS]
-    key = " ".join(w for t in unique for w in t.words)
-    return Query(unique, key)
+    times = Counter(terms)
+    unique = tuple(times)[:MAX_TERMS]
+    key = " ".join(w for t in terms for w in t.words)
+    return Query(unique, key, tuple(min(times[t], MAX_TERMS) for t in unique))
 
 
-def _term_classes(seg: Segment, term: Term) -> np.ndarray:
-    cls = word_classes(seg, term.words[0])
+def _term_classes(seg: Segment, term: Term, record: list[Hits] | None = None) -> np.ndarray:
+    cls = word_classes(seg, term.words[0], record)
     if len(term.words) > 1 or term.number:
         cls &= ~np.uint8(ALT)  # only plain words count for the other-spelling bonus
     for word in term.words[1:]:
@@ -77,7 +80,7 @@ def _name_bonus(seg: Segment, query: Query, slots: np.ndarray) -> np.ndarray:
     if words is None:  # distinct words of each name, counted once per segment
         words = np.bincount(seg.post[NAME], minlength=seg.n).astype(np.uint16)
         seg.cache["name_words"] = words
-    bonus = (words[slots] <= len(query.terms)).astype(np.uint16)  # type: ignore[index]
+    bonus = (words[slots] <= sum(query.times)).astype(np.uint16)  # type: ignore[index]
     first = query.terms[0].words[0]
     lo = bisect_left(seg.name_keys, first)
     hi = bisect_left(seg.name_keys, first + "\U0010ffff", lo)
@@ -97,10 +100,15 @@ def score_segment(
     score: np.ndarray | None = None
     ok: np.ndarray = alive
     alt: np.ndarray | None = None
-    for term in query.terms:
+    again: np.ndarray | None = None  # what the repeats of repeated words add
+    for term, times in zip(query.terms, query.times, strict=True):
         if cancelled is not None and cancelled():
             raise SearchCancelled(query.name_key)
-        cls = _term_classes(seg, term)
+        record: list[Hits] | None = [] if times > 1 and len(term.words) == 1 else None
+        cls = _term_classes(seg, term, record)
+        if record:
+            more = again_classes(seg, record, times)
+            again = more if again is None else again + more
         ok = ok & (cls > 0)
         flagged = cls >= ALT
         alt = flagged if alt is None else alt & flagged
@@ -113,8 +121,10 @@ def score_segment(
             return np.zeros(0, np.int64), np.zeros(0, np.uint16)
     if score is None or alt is None:
         return np.zeros(0, np.int64), np.zeros(0, np.uint16)
-    if len(query.terms) > 1:  # one word is no evidence of a whole name
+    if sum(query.times) > 1:  # one word is no evidence of a whole name
         score += alt.astype(np.uint16) * ALT_BONUS
+    if again is not None:
+        score += again
     slots = np.flatnonzero(ok)
     score = score[slots]
     names = seg.name_keys
