@@ -64,7 +64,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
     COMMANDS: ClassVar = {CommandsProvider, PeopleProvider}
     AUTO_FOCUS = "#queue"
     # Textual repaints the whole screen when focus moves ("/" into the search box, escape
-    # back); the widgets whose look changes repaint themselves (focus, :focus-within).
+    # back); the widgets whose look changes repaint themselves (focus, see watch_focused).
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(
@@ -128,6 +128,12 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
 
     def on_screen_resume(self) -> None:
         self.moved()  # a window closed: no longer writing
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        """The queue's side is marked while focus is in it (a class, not ``:focus-within``:
+        Textual restyles everything in ``#left`` on every move of focus inside it)."""
+        for left in self.query("#left"):  # none while the screen is put together
+            left.set_class(focused is not None and left in focused.ancestors, "-focus-within")
 
     # -- widgets ------------------------------------------------------------------------
     @property

@@ -67,6 +67,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "queue-list--cursor",
+        "queue-list--cursor-focus",
         "queue-list--empty",
         "queue-list--mood-bad",
         "queue-list--mood-ok",
@@ -87,7 +88,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         overflow-y: auto;
         scrollbar-size-vertical: 1;
         & > .queue-list--cursor { background: $block-cursor-blurred-background; }
-        &:focus > .queue-list--cursor {
+        & > .queue-list--cursor-focus {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
             text-style: bold;
@@ -239,6 +240,24 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         elif self._cursor >= top + height:
             self.scroll_to(y=self._cursor - height + 1, animate=False)
 
+    # -- focus --------------------------------------------------------------------------
+    # Focus changes only the cursor row ("/" into the search box, escape back): Textual
+    # would restyle the list and repaint every row, in the frame before the results.
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        self.refresh_line(self._cursor)
+
     def on_resize(self) -> None:
         self._scroll_to_cursor(center=False)
 
@@ -263,7 +282,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         selected = position == self._cursor
         if selected:
-            base = base + self.get_component_rich_style("queue-list--cursor")
+            cursor = "queue-list--cursor-focus" if self.has_focus else "queue-list--cursor"
+            base = base + self.get_component_rich_style(cursor)
         return self._row_strip(self.row(position), width, base, selected)
 
     def _row_strip(self, row: QueueRow, width: int, base: Style, selected: bool) -> Strip:
