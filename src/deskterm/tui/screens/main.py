@@ -282,7 +282,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
             self._want = None
             self.person_view.show_nobody("no one selected")
         elif self.focused is self.search_box and self.query_text:
-            pass  # typing: ``on_search_done`` loads the best match once it is drawn
+            pass  # typing: the best match is loaded when the agent pauses (search.py)
         else:
             self.request_person(message.person_id)
         self.moved()

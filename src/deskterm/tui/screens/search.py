@@ -1,6 +1,8 @@
 """Search on the main screen: every keystroke filters the queue, in a thread worker.
 
 A newer keystroke cancels the running search; results come back as ``SearchDone``.
+The selected person is loaded once the agent pauses (``PREVIEW_PAUSE``): between a quick
+typist's keys the person view would take the screen from the next results.
 ``enter`` goes to the best match, ``escape`` clears the search and keeps the selected
 person selected in the full queue. A mixin for ``MainScreen``.
 """
@@ -11,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from deskterm.tui.widgets.queue_list import QueueList
 
 SEARCH_LIMIT = 200
+PREVIEW_PAUSE = 0.15  # seconds without a keystroke before the selected person is loaded
 
 
 class SearchMixin:
@@ -38,6 +42,7 @@ class SearchMixin:
     view: str
     _enter_pending: bool
     _search_due = False  # a search for the text typed so far is about to start
+    _preview_timer: Timer | None = None
 
     if TYPE_CHECKING:  # provided by MainScreen / Screen
         queue_list: QueueList
@@ -52,6 +57,7 @@ class SearchMixin:
         def view_words(self) -> str: ...
 
         def set_focus(self, widget: Any) -> None: ...
+        def set_timer(self, delay: float, callback: Any) -> Timer: ...
         def call_later(self, callback: Any, *args: Any) -> bool: ...
         def call_after_refresh(self, callback: Any, *args: Any) -> bool: ...
         def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
@@ -76,10 +82,12 @@ class SearchMixin:
         if event.input is not self.search_box:
             return
         self.query_text = event.value.strip()
+        self._stop_preview()  # not a pause
         if not self.query_text:
             self.workers.cancel_group(self, "search")
             self._enter_pending = False
             self.show_full_queue(self.queue_list.selected_id)
+            self._preview_soon()
             return
         waiting = "" if self.directory.searchable else " (building the search index)"
         self._status(f"searching…{waiting}")
@@ -116,9 +124,7 @@ class SearchMixin:
             return  # an older search finished after a newer keystroke
         self.queue_list.set_empty_text(f"no one matches “{plain(message.query)[:40]}”")
         self.queue_list.set_source(RowList(message.rows), keep=message.keep)
-        # The results first on screen; the best match is loaded after that frame, and
-        # not at all when a newer keystroke is already searching.
-        self.call_after_refresh(self._preview, message.query)
+        self._preview_soon()
         total, shown = message.result.total, len(message.rows)
         noun = "match" if total == 1 else "matches"
         status = f"{shown:,} of {total:,} {noun}" if total > shown else f"{total:,} {noun}"
@@ -130,9 +136,19 @@ class SearchMixin:
             self._enter_pending = False
             self._to_queue()
 
-    def _preview(self, query: str) -> None:
-        """Load the selected person of ``query``'s results, unless the agent typed on."""
-        if not self._search_due and query == self.query_text:
+    def _preview_soon(self) -> None:
+        """Load the selected person once no keystroke came for ``PREVIEW_PAUSE``."""
+        self._stop_preview()
+        self._preview_timer = self.set_timer(PREVIEW_PAUSE, self._preview)
+
+    def _stop_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+
+    def _preview(self) -> None:
+        self._preview_timer = None
+        if not self._search_due:
             self.request_person(self.queue_list.selected_id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -149,12 +165,18 @@ class SearchMixin:
     def _to_queue(self) -> None:
         """Select the best match and move to the queue."""
         self.queue_list.first()
-        self.set_focus(self.queue_list)
+        self._focus_queue()
 
     def on_search_box_leave(self, message: SearchBox.Leave) -> None:
         if message.clear:
             self.action_clear_search()
+        self._focus_queue()
+
+    def _focus_queue(self) -> None:
+        """To the queue, its selected person loaded now (the agent is about to act)."""
+        self._stop_preview()
         self.set_focus(self.queue_list)
+        self.request_person(self.queue_list.selected_id)
 
     def action_clear_search(self) -> None:
         """Back to the full queue, keeping the selected person selected."""
