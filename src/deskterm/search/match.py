@@ -59,7 +59,8 @@ NAMED = (NAME, ROMAN, SKEL)  # the groups that hold the name (in some spelling)
 class _Classes:
     """The best class per slot, raised step by step (weakest class first, so each
     assignment is an upgrade); with ``record``, each match of a group holding the
-    name is also kept as (group, slots, word ids, class)."""
+    name (but a scattered subsequence) is also kept as (group, slots, word ids,
+    class)."""
 
     def __init__(self, seg: Segment, record: list[Hits] | None = None) -> None:
         self.seg = seg
@@ -76,14 +77,16 @@ class _Classes:
         total = int(lens.sum())
         if total == 0:
             return
-        if len(lo) <= 8:
+        if len(lo) == 1:  # a view, not a copy (a prefix of one letter: many people)
+            slots = post[int(starts[0]) : int(ends[0])]
+        elif len(lo) <= 8:
             pairs = zip(starts.tolist(), ends.tolist(), strict=True)
             slots = np.concatenate([post[a:b] for a, b in pairs])
         else:
             before = np.cumsum(lens) - lens
             slots = post[np.repeat(starts - before, lens) + np.arange(total)]
         self.cls[slots] = value
-        if self.record is not None and group in NAMED:
+        if self.record is not None and group in NAMED and value & ~ALT > SUBSEQ[NAME]:
             ids = np.concatenate(
                 [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
             )
