@@ -178,6 +178,12 @@ def test_a_whole_word_abbreviated_beats_a_scattered_or_fuzzy_match() -> None:
     assert top(index, "dvd jhnsn")[0] == 4  # a doubled letter typed once
 
 
+def test_a_word_starting_a_name_and_abbreviating_it_beats_a_mere_start() -> None:
+    crowd = [SearchDoc(i, "François Müller") for i in range(1, 12)]
+    index = SearchIndex.build([*crowd, SearchDoc(20, "Freya Müller")])
+    assert top(index, "fr mllr")[0] == 20  # f, r and only vowels: Freya
+
+
 def test_changes_are_searchable_in_every_way() -> None:
     index = SearchIndex.build(synthetic_people(300))
     index.upsert(MIKHAIL)

@@ -14,8 +14,9 @@ Fairweather; a tight one above a scattered one).
 
 Classes go from 1 (weakest) to 17; see ``index`` for how they rank people. The name
 outranks the other fields: from the top, the exact name word, then a given name of
-the nickname typed (above a name word merely starting so: "sam" is Samuel before
-Sami), a name word starting with the word, the exact or starting word of the email,
+the nickname typed or a name word the word starts and abbreviates (above a name word
+merely starting so: "sam" is Samuel before Sami, "fr" Freya before François), a name
+word starting with the word, the exact or starting word of the email,
 company or tags, a name word typed as its first letter and consonants (``mrg`` →
 Margo), a substring of a name word, one edit, another spelling, two edits, a
 substring in the other fields, a tight subsequence; below all of these, what matters
@@ -47,7 +48,8 @@ ALT = 128  # flag on a class: matched another spelling of the name (ROMAN or SKE
 SUBSEQ = {OTHER: 1, ROMAN: 1, NAME: 2}
 SUBSEQ_TIGHT = 4  # in the name
 FUZZY = {2: {ROMAN: 5, OTHER: 5, NAME: 6}, 1: {ROMAN: 6, OTHER: 9, NAME: 10}}
-NICK = 16  # a given name of a nickname: above a name starting so, below the name
+NICK = 16  # a given name of a nickname (or a name word starting with the word and
+# abbreviated by it, "fr": Freya): above a name word merely starting so
 ABBREV = 12  # the whole word of the name, only vowels left out ("frwthr")
 SUB = {TEXT: 1, OTHER: 5, NAME: 11}
 START = {TEXT: 2, SKEL: 7, ROMAN: 7, OTHER: 13, NAME: 15}
@@ -174,13 +176,15 @@ def _fill(seg: Segment, out: _Classes, word: str) -> None:
     out.put(OTHER, *one, FUZZY[1][OTHER])
     out.put(NAME, *one, FUZZY[1][NAME])
     out.put(NAME, *_each(sub), SUB[NAME])
-    if len(ids):
-        out.put(NAME, *_each(abbreviation_ids(seg, word)), ABBREV)
+    abbreviated = abbreviation_ids(seg, word) if len(ids) else ids
+    out.put(NAME, *_each(abbreviated), ABBREV)
     for g in (OTHER, NAME):
         for r in starts:
             out.put(g, *r, START[g])
         if g == OTHER:
             out.put(g, *whole, EXACT[g])
+    for lo, hi in ranges:  # "fr": Freya (all but vowels typed) before François
+        out.put(NAME, *_each(abbreviated[(abbreviated >= lo) & (abbreviated < hi)]), NICK)
     for form in nickname_forms(word) if letters else ():
         i = seg.exact_id(form)
         out.one(NAME, i, i + 1, NICK)
