@@ -148,6 +148,10 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
     def search_box(self) -> SearchBox:
         return self.query_one("#search", SearchBox)
 
+    @property
+    def footer(self) -> DeskFooter:
+        return self.query_one(DeskFooter)
+
     def _status(self, text: str) -> None:
         # One line high (deskterm.tcss): a new text needs no layout of the whole screen,
         # which redraws everything — on every keystroke in the search box.
@@ -432,7 +436,9 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         self.queue_list.last()
 
     def action_search(self) -> None:
-        # Focus now, not after a refresh: a fast "/m" must type "m" into the box.
+        # Focus now, not after a refresh: a fast "/m" must type "m" into the box. The
+        # frame waits for the keys typed with "/" and their results (search.py).
+        self.hold_frames()
         self.set_focus(self.search_box)
 
     def action_refresh(self) -> None:

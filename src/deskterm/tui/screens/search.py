@@ -1,7 +1,10 @@
 """Search on the main screen: every keystroke filters the queue, in a thread worker.
 
 A newer keystroke cancels the running search; results come back as ``SearchDone``.
-The selected person is loaded once the agent pauses (``PREVIEW_PAUSE``): between a quick
+The screen draws nothing from "/" or a keystroke until the search answers (at most
+``HOLD``): the typed text, the status, the results and the footer come in one frame,
+and the search does not share the interpreter with frames nobody would see. The
+selected person is loaded once the agent pauses (``PREVIEW_PAUSE``): between a quick
 typist's keys the person view would take the screen from the next results.
 ``enter`` goes to the best match, ``escape`` clears the search and keeps the selected
 person selected in the full queue. A mixin for ``MainScreen``.
@@ -10,6 +13,7 @@ person selected in the full queue. A mixin for ``MainScreen``.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -20,6 +24,7 @@ from textual.worker import get_current_worker
 from deskterm.search import SearchCancelled
 from deskterm.tui import messages as m
 from deskterm.tui.text import people, plain
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.header import DeskHeader
 from deskterm.tui.widgets.queue_list import RowList
 from deskterm.tui.widgets.search_box import SearchBox
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 200
 PREVIEW_PAUSE = 0.15  # seconds without a keystroke before the selected person is loaded
+HOLD = 0.05  # seconds the screen waits for a search's answer before drawing without it
 
 
 class SearchMixin:
@@ -43,10 +49,13 @@ class SearchMixin:
     _enter_pending: bool
     _search_due = False  # a search for the text typed so far is about to start
     _preview_timer: Timer | None = None
+    _held: ExitStack | None = None  # frames held until the search answers
+    _hold_timer: Timer | None = None
 
     if TYPE_CHECKING:  # provided by MainScreen / Screen
         queue_list: QueueList
         search_box: SearchBox
+        footer: DeskFooter
         workers: Any
 
         def _status(self, text: str) -> None: ...
@@ -62,6 +71,10 @@ class SearchMixin:
         def call_after_refresh(self, callback: Any, *args: Any) -> bool: ...
         def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
         def post_message(self, message: Any) -> bool: ...
+        def check_idle(self) -> None: ...
+
+        @property
+        def app(self) -> Any: ...
 
     def show_full_queue(self, keep: int | None) -> None:
         """The whole queue again (no search), as the view filters it, ``keep`` selected."""
@@ -88,12 +101,32 @@ class SearchMixin:
             self._enter_pending = False
             self.show_full_queue(self.queue_list.selected_id)
             self._preview_soon()
+            self.release_frames()
             return
+        self.hold_frames()
         waiting = "" if self.directory.searchable else " (building the search index)"
         self._status(f"searching…{waiting}")
         if not self._search_due:  # keys that came together (a paste, a quick typist)
             self._search_due = True  # search once, for the last of them
             self.call_later(self._search_typed)
+
+    def hold_frames(self) -> None:
+        """Draw nothing until the search answers or ``HOLD`` passed since the first key."""
+        if self._held is None:
+            self._held = ExitStack()
+            self._held.enter_context(self.app.batch_update())
+            self.footer.hold(True)
+            self._held.callback(self.footer.hold, False)
+            self._hold_timer = self.set_timer(HOLD, self.release_frames)
+
+    def release_frames(self) -> None:
+        """Draw again: everything that changed meanwhile, in one frame."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            if self._hold_timer is not None:
+                self._hold_timer.stop()
+            held.close()
+            self.check_idle()
 
     def _search_typed(self) -> None:
         self._search_due = False
@@ -132,6 +165,7 @@ class SearchMixin:
             done, everyone = message.progress
             status += f" · {done * 100 // max(everyone, 1)}% indexed…"  # fits 80 columns
         self._status(status)
+        self.release_frames()
         if self._enter_pending:
             self._enter_pending = False
             self._to_queue()

@@ -25,6 +25,8 @@ class DeskFooter(Footer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[object, ...] | None = None  # the keys drawn, without enabled
+        self._held = False  # see hold()
+        self._due = False  # keys changed while held
 
     def _keys(self) -> tuple[tuple[object, ...], dict[str, bool]]:
         """What ``compose`` would show (without enabled), and each action's enabled."""
@@ -42,11 +44,21 @@ class DeskFooter(Footer):
             enabled.setdefault(palette[1].action, palette[2])
         return tuple(keys), enabled
 
+    def hold(self, held: bool) -> None:
+        """Keep the keys as they are while ``held`` (the screen waits for search results:
+        restyling the dimmed keys would come first); catch up when released."""
+        self._held = held
+        if not held and self._due:
+            self._due = False
+            self.call_after_refresh(self._update_keys)
+
     def bindings_changed(self, screen: Screen[Any]) -> None:
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
-        if self.is_attached and screen is self.screen:
+        if self._held:
+            self._due = True
+        elif self.is_attached and screen is self.screen:
             self.call_after_refresh(self._update_keys)
 
     async def _update_keys(self) -> None:
