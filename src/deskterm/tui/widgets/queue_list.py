@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -123,6 +123,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._selected: int | None = None
         self._rows: dict[int, QueueRow] = {}
         self._presence: dict[int, str] = {}
+        self._base: Style | None = None  # the list's style while a frame draws it
         self.empty_text = empty_text
 
     # -- data ---------------------------------------------------------------------------
@@ -267,9 +268,18 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self._move_to(int(self.scroll_offset.y) + offset.y)
 
     # -- drawing ------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The list's style, once per frame: Textual works it out from every ancestor
+        # on each call, and a results frame draws every row.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.rich_style if self._base is None else self._base
         position = int(self.scroll_offset.y) + y
         if not len(self._source):
             if y == 0 and self.empty_text:
