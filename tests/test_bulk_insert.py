@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from deskterm.services import Desk
-from deskterm.services.bulk import NewEntry, NewPerson, bulk_insert
+from deskterm.services import validate as v
+from deskterm.services.bulk import NewEntry, NewPerson, PlainPerson, bulk_insert, plain_profile
 
 ODD = 'O\'Brien "quoted" -- ; DROP TABLE person; Zoë 小明 \\ back\x00slash'
 
@@ -29,3 +30,46 @@ def test_values_shared_by_every_row_are_stored_as_given(desk: Desk, clock) -> No
 def test_a_single_row_is_stored_too(desk: Desk, clock) -> None:
     bulk_insert(desk.engine, [NewPerson({"name": "Solo"})], agent="ana", now=clock())
     assert desk.find_person("1").name == "Solo"
+
+
+def test_a_plain_person_is_stored_as_the_same_new_person_would_be(desk: Desk, clock) -> None:
+    """A CSV row goes in as a ``PlainPerson`` (no entry objects): the person, their
+    summary and their timeline are what the same ``NewPerson`` stores."""
+    now = clock()
+    profile = v.clean_profile({"name": ODD, "company": "Acme", "tags": "vip, billing"})
+    created = NewEntry(now, "created", "imported from people.csv", agent="ana")
+    twins = [
+        NewPerson(
+            {**profile, "email": "new@ex.org"},
+            [created, NewEntry(now, "note", ODD, agent="ana")],
+            created_at=now,
+            created_by="ana",
+        ),
+        PlainPerson(
+            plain_profile({**profile, "email": "plain@ex.org"}), ODD, "imported from people.csv"
+        ),
+        NewPerson({**profile, "email": "new2@ex.org"}, [created], created_at=now),
+        PlainPerson(plain_profile({**profile, "email": "plain2@ex.org"}), "", created.text),
+    ]
+    bulk_insert(desk.engine, twins, agent="ana", now=now, derive_entries=False)
+
+    def stored(email: str) -> tuple[object, ...]:
+        with desk.engine.connect() as conn:
+            person = (
+                conn.exec_driver_sql(
+                    "SELECT * FROM person WHERE email = ?"
+                    if conn.dialect.name == "sqlite"
+                    else "SELECT * FROM person WHERE email = %s",
+                    (email,),
+                )
+                .one()
+                ._asdict()
+            )
+        found = desk.find_person(email)
+        timeline = [(e.kind, e.text, e.at, e.agent) for e in desk.detail(found.id).timeline]
+        person.pop("id"), person.pop("email")
+        return person, timeline
+
+    assert stored("plain@ex.org") == stored("new@ex.org")
+    assert stored("plain2@ex.org") == stored("new2@ex.org")
+    assert stored("plain@ex.org") != stored("plain2@ex.org")

@@ -169,6 +169,27 @@ def test_someone_changing_an_imported_person_meanwhile_wins(
     assert "Quentin Zarathustra" in names and "Person0 Tamberlane" not in names
 
 
+def test_a_queue_read_after_the_commit_keeps_what_changed_since(desk, tmp_path, monkeypatch):
+    """The queue child may read everyone only after the import is committed (a small
+    import commits at once): its people then come from the database, changes kept."""
+    stored: list[tuple] = []
+    told: list[tuple[int, int]] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(ImportIndex, "start", lambda _self, _people: None)
+        patch.setattr(ImportIndex, "stored", lambda _self, rows: stored.extend(rows))
+        patch.setattr(ImportIndex, "finish", lambda _self, changes: told.append(changes))
+        _import(desk, _csv(tmp_path, 20))
+    saved = SavedQueue.of(desk)
+    pending = saved.before_import()
+    pending.add([bulk.summary_row(row) for row in stored])
+    first = desk.find_person("t0@ex.org")
+    desk.edit_person(first.id, first.version, {"name": "Quentin Zarathustra"})
+    assert saved.save_import(pending, told[0])
+    names = [line[1] for line in _queue_from_file(desk, monkeypatch)]
+    assert len(names) == 20
+    assert "Quentin Zarathustra" in names and "Person0 Tamberlane" not in names
+
+
 def test_without_fork_the_rows_are_indexed_in_process(desk, tmp_path, monkeypatch) -> None:
     with monkeypatch.context() as patch:
         patch.delattr(os, "fork")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -78,6 +78,28 @@ class NewPerson:
     messages: list[NewMessage] = field(default_factory=list)
 
 
+class PlainPerson(NamedTuple):
+    """A person with profile fields and perhaps a note, created by the inserting agent
+    at its "now" (a CSV row): stored straight from these values, no entries built.
+
+    ``profile`` is ``plain_profile`` of the clean fields; ``created`` is the text of
+    the "created" entry ("imported from FILE"); ``note``, if any, becomes a note.
+    """
+
+    profile: tuple[Any, ...]
+    note: str = ""
+    created: str = ""
+
+
+def plain_profile(fields: dict[str, Any]) -> tuple[Any, ...]:
+    """Clean profile fields (``clean_profile``'s) as ``PlainPerson.profile``: every
+    field in the person table's order, defaults filled in, tags JSON-encoded."""
+    tags = fields.get("tags")
+    if tags is not None and not isinstance(tags, str):
+        fields = {**fields, "tags": _tags_json(tags)}
+    return _profile_values({**_DEFAULTS, **fields})
+
+
 @dataclass(slots=True)
 class BulkResult:
     people: int = 0
@@ -91,7 +113,7 @@ class BulkResult:
 
 def bulk_insert(
     engine: Engine,
-    people: Iterable[NewPerson],
+    people: Iterable[NewPerson | PlainPerson],
     *,
     agent: str,
     now: datetime,
@@ -120,7 +142,12 @@ def bulk_insert(
                 # SQLite spill and re-read index pages; a fresh connection each time).
                 conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KB}")
             make = partial(
-                _chunk_rows, conn, agent=agent, now=now, derive=derive_entries, clean=profiles_clean
+                _chunk_rows,
+                conn.dialect.name,
+                agent=agent,
+                now=now,
+                derive=derive_entries,
+                clean=profiles_clean,
             )
             prepared: Iterable[_Rows]
             if on_person_rows is None:  # chunk by chunk: ids after the rows stored so far
@@ -148,6 +175,22 @@ def bulk_insert(
     return result
 
 
+def person_rows(
+    people: list[NewPerson | PlainPerson],
+    ids: list[int],
+    *,
+    agent: str,
+    now: datetime,
+    backend: str,
+) -> list[tuple]:
+    """The person rows (``PERSON_COLUMNS``) that ``bulk_insert`` with the same
+    ``agent`` and ``now`` stores for ``people`` (their profiles clean, entries not
+    derived) with these ``ids`` (those of its ``on_person_rows``): for a process that
+    has the people and is told only their ids. ``backend``: the database's dialect."""
+    rows = _chunk_rows(backend, people, ids, agent=agent, now=now, derive=False, clean=True)
+    return rows.people
+
+
 def _tags_json(tags: list[str]) -> str:
     """``encode_tags``, without the JSON encoder for plain tags (most of them)."""
     if not tags:
@@ -160,7 +203,9 @@ def _tags_json(tags: list[str]) -> str:
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 
 
-def _chunks(items: Iterator[NewPerson], size: int) -> Iterator[list[NewPerson]]:
+def _chunks(
+    items: Iterator[NewPerson | PlainPerson], size: int
+) -> Iterator[list[NewPerson | PlainPerson]]:
     while chunk := list(islice(items, size)):
         yield chunk
 
@@ -178,22 +223,27 @@ class _Rows:
 
 
 def _chunk_rows(
-    conn: Any,
-    chunk: list[NewPerson],
+    backend: str,
+    chunk: list[NewPerson | PlainPerson],
     ids: list[int],
     agent: str,
     now: datetime,
     derive: bool,
     clean: bool,
 ) -> _Rows:
-    to_db = _time_adapter(conn)
+    to_db = _time_adapter(backend)
     out = _Rows()
     people, entries, follow_ups, moods = out.people, out.entries, out.follow_ups, out.moods
     messages: list[tuple[int, list[NewMessage]]] = []
     entry_tails: dict[int, tuple] = {}  # id(entry) -> its row after the person id
     stamp = to_db(now)
     change = ("upsert", stamp)
+    plain = _PlainRows(stamp, agent, now)
     for pid, person in zip(ids, chunk, strict=True):
+        if type(person) is PlainPerson:
+            plain.add(pid, person, people, entries)
+            out.changes.append((pid, *change))
+            continue
         if derive:
             person.entries = person.entries + _derived_entries(person, agent)
         fields = {**_DEFAULTS, **(person.profile if clean else v.clean_profile(person.profile))}
@@ -254,6 +304,33 @@ def _chunk_rows(
     return out
 
 
+class _PlainRows:
+    """The rows of ``PlainPerson``s: everything but the id, the profile and the note
+    is the same for all of them (what ``summary_of`` makes of a "created" entry and
+    a note, both at ``now``)."""
+
+    __slots__ = ("agent", "created", "head", "stamp", "tail")
+
+    def __init__(self, stamp: str, agent: str, now: datetime) -> None:
+        self.stamp, self.agent = stamp, agent
+        activity = int(now.timestamp())
+        # version, created and updated (at, by); s_mood_level .. s_last_activity
+        self.head = (1, stamp, agent, stamp, agent, None, None, None, 0, None, None, None, activity)
+        self.tail = (None, None, "", None)  # s_unconfirmed, s_waiting_since, s_subjects, owner
+        self.created: dict[str, tuple] = {}  # "created" entry text -> the entry's row
+
+    def add(self, pid: int, person: PlainPerson, people: list, entries: list) -> None:
+        note = v.storable(person.note) if person.note else ""
+        people.append((pid, *person.profile, *self.head, note[:NOTES_CHARS], *self.tail))
+        created = self.created.get(person.created)
+        if created is None:
+            text = v.storable(person.created)
+            created = self.created[person.created] = (self.stamp, self.agent, "created", "", text)
+        entries.append((pid, *created, ""))
+        if note:
+            entries.append((pid, self.stamp, self.agent, "note", "", note, ""))
+
+
 def _insert_rows(conn: Any, rows: _Rows, result: BulkResult) -> None:
     _raw_insert(conn, "person", PERSON_COLUMNS, rows.people)
     _raw_insert(
@@ -310,11 +387,11 @@ def _allocate_ids(conn: Any, count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
-def _time_adapter(conn: Any) -> Callable[[datetime | None], Any]:
+def _time_adapter(backend: str) -> Callable[[datetime | None], Any]:
     """Times as the driver wants them, UTC text (each distinct time formatted once):
     for ``timestamptz`` with its offset on PostgreSQL (COPY parses text; psycopg's own
     conversion of each datetime was most of the time spent writing rows)."""
-    form = _PG_FORMAT if conn.dialect.name == "postgresql" else _SQLITE_FORMAT
+    form = _PG_FORMAT if backend == "postgresql" else _SQLITE_FORMAT
     seen: dict[datetime, str] = {}
 
     def text(t: datetime | None) -> str | None:
@@ -366,14 +443,15 @@ def _shared_values(rows: list[tuple]) -> dict[int, str]:
     for i, column in enumerate(zip(*rows, strict=True)):
         first = column[0]
         kind = type(first)
-        if column.count(first) != len(column) or len(set(map(type, column))) != 1:
+        if column.count(first) != len(column):
             continue
-        if first is None:
+        if first is None:  # nothing else equals None, nor a text anything but text
             shared[i] = "NULL"
-        elif kind is int or kind is bool:
+        elif kind is str:
+            if "\x00" not in first:
+                shared[i] = "'" + first.replace("'", "''") + "'"
+        elif (kind is int or kind is bool) and len(set(map(type, column))) == 1:  # 1 == True
             shared[i] = str(int(first))
-        elif kind is str and "\x00" not in first:
-            shared[i] = "'" + first.replace("'", "''") + "'"
     return shared
 
 

@@ -22,7 +22,8 @@ import json
 import os
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -123,19 +124,18 @@ class SavedQueue:
         """The feed position now: read it before reading the summaries to save."""
         return SavedIndex.of(self.reads).position()
 
-    def with_imported(self, rows: list[tuple[Any, ...]]) -> PendingImport:
-        """Before an import commits: everyone's summaries now (the file caught up, or
-        everyone read from the database) with the people the import is storing added
-        (``rows``: their ``summary_rows`` tuples), for ``save_import``."""
+    def before_import(self) -> PendingImport:
+        """Everyone's summaries now (the file caught up, or everyone read from the
+        database), to which an import's people are ``added`` and which ``save_import``
+        saves once it is committed. Meant for before the import, but right after its
+        commit works too (its people are then read, as stored and perhaps changed)."""
         table = self.open()
         if table is None:
             seq, seen = self.position()
             table = SummaryTable.from_columns(*_columns(self.reads.summary_rows()))
         else:
             seq, seen = self.seq, self.seen
-        table = _with_rows(table, rows)
-        table.columns()  # rank the names now, not after the commit
-        return PendingImport(table, seq, seen, [row[0] for row in rows])
+        return PendingImport(table, seq, seen)
 
     def save_import(self, pending: PendingImport, changes: tuple[int, int]) -> bool:
         """After the import's commit (its changes have ids above ``changes[0]``, at
@@ -190,17 +190,28 @@ class PendingImport:
     table: SummaryTable
     seq: int
     seen: frozenset[int]
-    ids: list[int]
+    ids: list[int] = field(default_factory=list)
     changes: tuple[int, int] = (0, 0)
+
+    def add(self, rows: list[tuple[Any, ...]]) -> None:
+        """The people an import is storing (``rows``: their ``summary_rows`` tuples),
+        added at once, their names ranked (not left for after the commit)."""
+        self.table = _with_rows(self.table, rows)
+        self.table.columns()
+        self.ids += [row[0] for row in rows]
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> list[Any]:
     """``summary_rows`` tuples as the columns ``SummaryTable.from_columns`` takes."""
-    return [list(col) for col in zip(*rows, strict=True)] if rows else [[]] * _WIDTH
+    return [list(map(itemgetter(at), rows)) for at in range(_WIDTH)]  # zip(*rows): slower
 
 
 def _with_rows(table: SummaryTable, rows: list[tuple[Any, ...]]) -> SummaryTable:
-    """``table`` and the people of ``rows`` (new ids) in one table, built at once."""
+    """``table`` and the people of ``rows`` it does not hold in one table, built at
+    once. (It holds them when it was read after the import's commit: then it has them
+    as stored, and perhaps as changed since.)"""
+    if len(table):
+        rows = [row for row in rows if row[0] not in table]
     if not rows:
         return table
     added = _columns(rows)

@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from deskterm.errors import InvalidInput
 from deskterm.services import validate as v
-from deskterm.services.bulk import NewEntry, NewPerson
+from deskterm.services.bulk import PlainPerson, plain_profile
 from deskterm.services.views import PROFILE_FIELDS
 from deskterm.transfer.common import Parsed, Progress, Row, clean_fields, physical_lines
 
@@ -33,7 +33,10 @@ def parse_csv(
     origin: str = "",
     on_row: Progress | None = None,
 ) -> Parsed:
-    """Every row of the file, checked; InvalidInput only when the file as a whole is unusable."""
+    """Every row of the file, checked; InvalidInput only when the file as a whole is unusable.
+
+    Each good row is a ``PlainPerson``: stored as created by the saving agent at its
+    "now" (``agent`` and ``now`` are those of the other formats' parsers)."""
     lines = physical_lines(text)
     reader = csv.reader(lines, dialect=_dialect(lines))
     try:
@@ -47,7 +50,7 @@ def parse_csv(
     header_end = reader.line_num
     columns, warnings = _columns(header, source, header_end)
     parsed = Parsed(source, "csv", [], header="".join(lines[:header_end]), warnings=warnings)
-    make = _row_maker(columns, len(header), agent, now, origin or source)
+    make = _row_maker(columns, len(header), origin or source)
     rows = parsed.rows
     previous = header_end
     try:
@@ -120,18 +123,18 @@ def _columns(header: list[str], source: str, line: int) -> tuple[dict[str, int],
 
 
 def _row_maker(
-    columns: dict[str, int], width: int, agent: str, now: datetime, origin: str
+    columns: dict[str, int], width: int, origin: str
 ) -> Callable[[list[str], int, str], Row]:
-    """Rows of one file: the usual row (every column there, plain values) on a quick
-    path; any other row, or one with a problem, through ``_row``, which finds and words
-    every problem."""
+    """Rows of one file, each good one a ``PlainPerson`` ready to store: the usual row
+    (every column there, plain values) on a quick path; any other row, or one with a
+    problem, through ``_row``, which finds and words every problem."""
     profile = [(name, at) for name, at in columns.items() if name != "notes"]
     places = [at for _, at in profile]
     values = itemgetter(*places) if len(places) > 1 else lambda c: (c[places[0]],)
     clean = v.text_row_cleaner([name for name, _ in profile])
     notes_at = columns.get("notes", -1)
     needed = max(columns.values()) + 1
-    created = NewEntry(now, "created", f"imported from {origin}", agent=agent)
+    created = f"imported from {origin}"
 
     def make(cells: list[str], line: int, raw: str) -> Row:
         if needed <= len(cells) <= width:
@@ -141,12 +144,9 @@ def _row_maker(
             except InvalidInput:
                 profile = None
             if profile is not None:
-                entries = [created]
-                if notes:
-                    entries.append(NewEntry(now, "note", notes, agent=agent))
-                person = NewPerson(profile, entries, created_at=now, created_by=agent)
+                person = PlainPerson(plain_profile(profile), notes, created)
                 return Row(line, raw, person, profile.get("email"))
-        return _row(cells, columns, width, line, raw, agent, now, origin)
+        return _row(cells, columns, width, line, raw, created)
 
     return make
 
@@ -157,9 +157,7 @@ def _row(
     width: int,
     line: int,
     raw: str,
-    agent: str,
-    now: datetime,
-    origin: str,
+    created: str,
 ) -> Row:
     row = Row(line, raw)
     if any(cell.strip() for cell in cells[width:]):
@@ -172,9 +170,6 @@ def _row(
         row.problems.append(f"notes: too long ({len(notes)} characters, at most 20000)")
     if profile is None or row.problems:
         return row
-    entries = [NewEntry(now, "created", f"imported from {origin}", agent=agent)]
-    if notes:
-        entries.append(NewEntry(now, "note", notes, agent=agent))
-    row.person = NewPerson(profile=profile, entries=entries, created_at=now, created_by=agent)
+    row.person = PlainPerson(plain_profile(profile), notes, created)
     row.email = profile.get("email")  # type: ignore[assignment]
     return row

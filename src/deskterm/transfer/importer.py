@@ -60,10 +60,10 @@ def save(
     ``deskterm search``) opens them current."""
     from deskterm.transfer.import_index import ImportIndex
 
-    people = [row.person for row in parsed.rows if row.ok and row.person is not None]
-    search = ImportIndex(engine, agent)
+    people = [row.person for row in parsed.good if row.person is not None]
+    search = ImportIndex(engine, agent, now)
     with few_collections():  # the collector would rescan every row's objects, again and again
-        search.prepare()
+        search.start(people)
         try:
             result = bulk_insert(
                 engine,
@@ -73,7 +73,7 @@ def save(
                 derive_entries=False,
                 on_progress=on_progress,
                 profiles_clean=True,  # every row went through clean_fields when it was read
-                on_person_rows=search.start,
+                on_person_rows=search.stored,
             )
         except BaseException:
             search.discard()

@@ -70,11 +70,7 @@ def summary_line(result: BulkResult, parsed: Parsed, skipped: int, rejected: Pat
     """``imported 1,234 people (56 notes) from FILE`` and what was skipped."""
     people = f"{result.people:,} {'person' if result.people == 1 else 'people'}"
     if parsed.kind == "csv":
-        notes = sum(
-            1
-            for row in parsed.good
-            if row.person and any(e.kind == "note" for e in row.person.entries)
-        )
+        notes = result.entries - result.people  # each row: "created", and its note if any
         detail = f"{notes:,} note{'s' if notes != 1 else ''}"
     else:
         detail = (
