@@ -85,15 +85,13 @@ class _Classes:
             pairs = zip(starts.tolist(), ends.tolist(), strict=True)
             slots = np.concatenate([post[a:b] for a, b in pairs])
         else:
-            before = np.cumsum(lens) - lens
-            slots = post[np.repeat(starts - before, lens) + np.arange(total)]
+            slots = post[_spans(starts, lens, total)]
         self.cls[slots] = value
         if self.record is not None and group in NAMED and value & ~ALT > SUBSEQ[NAME]:
-            ids = np.concatenate(
-                [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+            ids = _spans(lo, hi - lo, int((hi - lo).sum()))
+            self.record.append(
+                (group, slots, np.repeat(ids, off[ids + 1] - off[ids]), value & ~ALT)
             )
-            ids = np.repeat(ids, off[ids + 1] - off[ids])
-            self.record.append((group, slots, ids, value & ~ALT))
 
     def one(self, group: int, lo: int, hi: int, value: int) -> None:
         if 0 <= lo < hi:
@@ -101,6 +99,17 @@ class _Classes:
 
 
 Hits = tuple[int, np.ndarray, np.ndarray, int]  # (group, slots, word ids, class)
+
+
+def _spans(starts: np.ndarray, lens: np.ndarray, total: int) -> np.ndarray:
+    """``starts[i] .. starts[i] + lens[i] - 1`` for each i, concatenated."""
+    if len(starts) <= 8:
+        pairs = zip(starts.tolist(), (starts + lens).tolist(), strict=True)
+        return np.concatenate([np.arange(a, b) for a, b in pairs])
+    before = np.cumsum(lens) - lens
+    return np.repeat(starts - before, lens) + np.arange(total)
+
+
 _NAMED = (NAME, ROMAN, SKEL)  # the groups that hold the name (in some spelling)
 
 
