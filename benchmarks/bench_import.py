@@ -2,10 +2,11 @@
 
 ``import_rate(docs, url)`` writes the people as the 6-column CSV (name, email, company,
 phone, tags, notes) and times ``deskterm --db URL import FILE`` as a whole process —
-parsing, checking, inserting, and bringing the saved search index up to date — on a
-fresh database; people per second. ``postgres_url()`` makes a throw-away schema (None
-when PostgreSQL is not reachable). ``search_cost(db)`` is the median wall time of
-``deskterm search QUERY`` processes minus that of ``deskterm --version``.
+parsing, checking, inserting, and bringing the saved search index and queue file up to
+date — on a fresh database; people per second (an error if either file was not left).
+``postgres_url()`` makes a throw-away schema (None when PostgreSQL is not reachable).
+``search_cost(db)`` is the median wall time of ``deskterm search QUERY`` processes minus
+that of ``deskterm --version``.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def postgres_url() -> Iterator[str | None]:
         saved = path_for_url(sa.engine.make_url(url))  # the import's saved search index
         if saved is not None:
             saved.unlink(missing_ok=True)
+            saved.with_suffix(".queue").unlink(missing_ok=True)  # and queue
 
 
 def import_rate(docs: list[Any], url: str | None = None) -> float:
@@ -96,7 +98,20 @@ def import_rate(docs: list[Any], url: str | None = None) -> float:
         seconds = time.perf_counter() - t0
         if done.returncode != 0:
             raise RuntimeError(done.stderr.strip().splitlines()[-1])
+        _check_saved(url)
     return len(docs) / seconds
+
+
+def _check_saved(url: str) -> None:
+    """RuntimeError unless the import left the search index and the queue file."""
+    import sqlalchemy as sa
+
+    from deskterm.services.saved_index import path_for_url
+
+    index = path_for_url(sa.engine.make_url(url))
+    for path in (index, index.with_suffix(".queue")) if index is not None else ():
+        if not path.is_file():
+            raise RuntimeError(f"the import left no {path.name}")
 
 
 def search_cost(db: Path, queries: tuple[str, ...], runs: int = 5) -> dict[str, float]:
