@@ -15,6 +15,7 @@ from deskterm.tui.modals import (
     PersonFormModal,
 )
 from deskterm.tui.screens.main import MainScreen
+from deskterm.tui.screens.search import PREVIEW_PAUSE
 from deskterm.tui.widgets.person_view import PersonView
 from deskterm.tui.widgets.queue_list import QueueList
 from tui.conftest import HOSTILE_SHOWN
@@ -278,6 +279,32 @@ async def test_hostile_name_in_the_edit_form_never_reaches_the_terminal(
         await settle(pilot)
     stored = desk.get_person(people.eve.id)
     assert stored.language == "English" and stored.name == people.eve.name
+
+
+async def test_the_best_match_is_shown_after_a_pause_and_stays_after_escape(
+    app, settle, people
+) -> None:
+    """`/ j i m`: Jim is selected at once and shown once the agent pauses; escape right
+    after `/ m r g o` keeps Margo selected and shows her, not Jim from before."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        queue, view = app.screen.query_one(QueueList), app.screen.query_one(PersonView)
+        assert view.person_id == people.margo.id
+        await pilot.press("slash", *"jim")
+        await settle(pilot)
+        assert queue.selected_id == people.jim.id
+        await pilot.pause(3 * PREVIEW_PAUSE)
+        await settle(pilot)
+        assert view.person_id == people.jim.id
+        await pilot.press("escape", "slash", *"mrgo")
+        await settle(pilot)
+        assert queue.selected_id == people.margo.id
+        await pilot.press("escape")  # most likely before the pause is over
+        await settle(pilot)
+        await pilot.pause(3 * PREVIEW_PAUSE)
+        await settle(pilot)
+        assert app.screen.search_box.value == ""
+        assert queue.selected_id == view.person_id == people.margo.id
 
 
 async def test_control_characters_typed_into_search_are_drawn_inert(app, settle) -> None:

@@ -245,16 +245,18 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     # Focus changes only the cursor row ("/" into the search box, escape back): Textual
     # would restyle the list and repaint every row, in the frame before the results.
     def _on_focus(self, event: events.Focus) -> None:
-        event.prevent_default()
-        self.has_focus = True
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_moved(event, True)
 
     def _on_blur(self, event: events.Blur) -> None:
+        self._focus_moved(event, False)
+
+    def _focus_moved(self, event: events.Event, focused: bool) -> None:
+        """What Textual's own handler does, without repainting every row."""
         event.prevent_default()
-        self.has_focus = False
+        self.has_focus = focused
         if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
+            told = events.DescendantFocus if focused else events.DescendantBlur
+            self.parent.post_message(told(self))
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         self.refresh_line(self._cursor)
