@@ -94,10 +94,11 @@ class PlainPerson(NamedTuple):
 def plain_profile(fields: dict[str, Any]) -> tuple[Any, ...]:
     """Clean profile fields (``clean_profile``'s) as ``PlainPerson.profile``: every
     field in the person table's order, defaults filled in, tags JSON-encoded."""
-    tags = fields.get("tags")
-    if tags is not None and not isinstance(tags, str):
-        fields = {**fields, "tags": _tags_json(tags)}
-    return _profile_values({**_DEFAULTS, **fields})
+    merged = {**_DEFAULTS, **fields}
+    tags = merged["tags"]
+    if not isinstance(tags, str):
+        merged["tags"] = _tags_json(tags)
+    return _profile_values(merged)
 
 
 @dataclass(slots=True)
@@ -238,11 +239,14 @@ def _chunk_rows(
     entry_tails: dict[int, tuple] = {}  # id(entry) -> its row after the person id
     stamp = to_db(now)
     change = ("upsert", stamp)
-    plain = _PlainRows(stamp, agent, now)
-    for pid, person in zip(ids, chunk, strict=True):
+    pairs = list(zip(ids, chunk, strict=True))
+    plain = [(pid, person) for pid, person in pairs if type(person) is PlainPerson]
+    if plain:
+        _plain_rows(plain, out, stamp, agent, now)
+        if len(plain) == len(pairs):
+            return out
+    for pid, person in pairs:
         if type(person) is PlainPerson:
-            plain.add(pid, person, people, entries)
-            out.changes.append((pid, *change))
             continue
         if derive:
             person.entries = person.entries + _derived_entries(person, agent)
@@ -304,31 +308,31 @@ def _chunk_rows(
     return out
 
 
-class _PlainRows:
-    """The rows of ``PlainPerson``s: everything but the id, the profile and the note
-    is the same for all of them (what ``summary_of`` makes of a "created" entry and
-    a note, both at ``now``)."""
-
-    __slots__ = ("agent", "created", "head", "stamp", "tail")
-
-    def __init__(self, stamp: str, agent: str, now: datetime) -> None:
-        self.stamp, self.agent = stamp, agent
-        activity = int(now.timestamp())
-        # version, created and updated (at, by); s_mood_level .. s_last_activity
-        self.head = (1, stamp, agent, stamp, agent, None, None, None, 0, None, None, None, activity)
-        self.tail = (None, None, "", None)  # s_unconfirmed, s_waiting_since, s_subjects, owner
-        self.created: dict[str, tuple] = {}  # "created" entry text -> the entry's row
-
-    def add(self, pid: int, person: PlainPerson, people: list, entries: list) -> None:
-        note = v.storable(person.note) if person.note else ""
-        people.append((pid, *person.profile, *self.head, note[:NOTES_CHARS], *self.tail))
-        created = self.created.get(person.created)
-        if created is None:
-            text = v.storable(person.created)
-            created = self.created[person.created] = (self.stamp, self.agent, "created", "", text)
-        entries.append((pid, *created, ""))
+def _plain_rows(
+    plain: list[tuple[int, PlainPerson]], out: _Rows, stamp: str, agent: str, now: datetime
+) -> None:
+    """The rows of ``PlainPerson``s (with their ids): everything but the id, the
+    profile and the note is the same for all of them (what ``summary_of`` makes of a
+    "created" entry and a note, both at ``now``)."""
+    # version, created and updated (at, by); s_mood_level .. s_last_activity
+    head = (1, stamp, agent, stamp, agent, None, None, None, 0, None, None, None)
+    head += (int(now.timestamp()),)
+    tail = (None, None, "", None)  # s_unconfirmed, s_waiting_since, s_subjects, owner
+    note_head = (stamp, agent, "note", "")
+    change = ("upsert", stamp)
+    made: dict[str, tuple] = {}  # "created" entry text -> the entry's row
+    add_person, add_entry, add_change = out.people.append, out.entries.append, out.changes.append
+    for pid, (profile, note, created) in plain:
+        if "\x00" in note:
+            note = v.storable(note)
+        add_person((pid, *profile, *head, note[:NOTES_CHARS], *tail))
+        entry = made.get(created)
+        if entry is None:
+            entry = made[created] = (stamp, agent, "created", "", v.storable(created), "")
+        add_entry((pid, *entry))
         if note:
-            entries.append((pid, self.stamp, self.agent, "note", "", note, ""))
+            add_entry((pid, *note_head, note, ""))
+        add_change((pid, *change))
 
 
 def _insert_rows(conn: Any, rows: _Rows, result: BulkResult) -> None:
