@@ -93,6 +93,12 @@ def test_a_nickname_or_abbreviation_of_the_name_beats_the_words_inside_notes() -
     assert top(index, "elf kllr")[0] == 2  # Elif abbreviated: not "herself"
 
 
+def test_a_name_typed_with_a_letter_left_out_beats_a_part_of_a_company_word() -> None:
+    crowd = [SearchDoc(i, "Ben Andersen", company="HorizonBright GmbH") for i in range(1, 12)]
+    index = SearchIndex.build([*crowd, SearchDoc(20, "Ben Ruiz")])
+    assert top(index, "ben riz")[0] == 20
+
+
 def test_a_word_typed_twice_wants_a_name_holding_it_twice() -> None:
     crowd = [SearchDoc(i, "Ali Hassan") for i in range(1, 12)] + [SearchDoc(20, "Ali Zaki Ali")]
     assert top(SearchIndex.build(crowd), "ali ali")[0] == 20

@@ -12,14 +12,15 @@ a given name (bob → Robert); two edits (words of 6+ letters); and an fzf-style
 in-order subsequence of a word starting with the same letter (``frwthr`` →
 Fairweather; a tight one above a scattered one).
 
-Classes go from 1 (weakest) to 17; see ``index`` for how they rank people. The name
+Classes go from 1 (weakest) to 18; see ``index`` for how they rank people. The name
 outranks the other fields: from the top, the exact name word, then a given name of
 the nickname typed or a name word the word starts and abbreviates (above a name word
 merely starting so: "sam" is Samuel before Sami, "fr" Freya before François), a name
 word starting with the word, the exact or starting word of the email,
 company or tags, a name word typed as its first letter and consonants (``mrg`` →
-Margo), a substring of a name word, one edit, another spelling, two edits, a
-substring in the other fields, a tight subsequence; below all of these, what matters
+Margo), a substring of a name word, one edit, another spelling, two edits, a tight
+subsequence, a substring of a word of the other fields ("riz" in HorizonBright is
+below Ruiz); below all of these, what matters
 and notes (a word there, then a part of a word: "ted" in "frustrated" is weak), which
 rank with scattered subsequences. Classes are applied weakest first, so a later
 assignment is always an upgrade. A match of another spelling (not a half-typed sound)
@@ -46,14 +47,14 @@ __all__ = [
 
 ALT = 128  # flag on a class: matched another spelling of the name (ROMAN or SKEL)
 SUBSEQ = {OTHER: 1, ROMAN: 1, NAME: 2}
-SUBSEQ_TIGHT = 4  # in the name
-FUZZY = {2: {ROMAN: 5, OTHER: 5, NAME: 6}, 1: {ROMAN: 6, OTHER: 9, NAME: 10}}
-NICK = 16  # a given name of a nickname (or a name word starting with the word and
+SUBSEQ_TIGHT = 5  # in the name
+FUZZY = {2: {ROMAN: 6, OTHER: 6, NAME: 7}, 1: {ROMAN: 7, OTHER: 10, NAME: 11}}
+NICK = 17  # a given name of a nickname (or a name word starting with the word and
 # abbreviated by it, "fr": Freya): above a name word merely starting so
-ABBREV = 12  # the whole word of the name, only vowels left out ("frwthr")
-SUB = {TEXT: 1, OTHER: 5, NAME: 11}
-START = {TEXT: 2, SKEL: 7, ROMAN: 7, OTHER: 13, NAME: 15}
-EXACT = {TEXT: 3, SKEL: 8, ROMAN: 8, OTHER: 14, NAME: 17}
+ABBREV = 13  # the whole word of the name, only vowels left out ("frwthr")
+SUB = {TEXT: 1, OTHER: 4, NAME: 12}
+START = {TEXT: 2, SKEL: 8, ROMAN: 8, OTHER: 14, NAME: 16}
+EXACT = {TEXT: 3, SKEL: 9, ROMAN: 9, OTHER: 15, NAME: 18}
 _MAX_KEYS = 64  # sound keys of one skeleton looked at (each a way of voicing it)
 NAMED = (NAME, ROMAN, SKEL)  # the groups that hold the name (in some spelling)
 
@@ -162,10 +163,10 @@ def _fill(seg: Segment, out: _Classes, word: str) -> None:
         for r in starts:
             out.put(TEXT, *r, START[TEXT])
         out.put(TEXT, *whole, EXACT[TEXT])
+    out.put(OTHER, *_each(sub), SUB[OTHER])  # inside a word of the email, company, tags
     out.put(NAME, *_each(ids[tight]), SUBSEQ_TIGHT)
     one: tuple[np.ndarray, np.ndarray] = (sub[:0], sub[:0])
     k = budget(word)
-    out.put(OTHER, *_each(sub), SUB[OTHER])
     if k:
         lo, hi, dist = fuzzy_ranges(seg, word, k)
         two = dist == 2
