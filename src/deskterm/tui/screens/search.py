@@ -71,7 +71,6 @@ class SearchMixin:
         def call_after_refresh(self, callback: Any, *args: Any) -> bool: ...
         def request_person(self, person_id: int | None, *, force: bool = False) -> None: ...
         def post_message(self, message: Any) -> bool: ...
-        def check_idle(self) -> None: ...
 
         @property
         def app(self) -> Any: ...
@@ -126,7 +125,7 @@ class SearchMixin:
             if self._hold_timer is not None:
                 self._hold_timer.stop()
             held.close()
-            self.check_idle()
+            self.app.screen.check_idle()  # this screen, or a window opened meanwhile
 
     def _search_typed(self) -> None:
         self._search_due = False
