@@ -19,7 +19,6 @@ def bench(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     run = importlib.import_module("run")
     monkeypatch.setattr(run.app_start, "DATA", tmp_path)
-    monkeypatch.setattr(run, "_warm", [0])  # no warm-up start: one start is enough here
     yield run
     for name in ("run", "app_start", "bench_queue", "bench_search"):
         sys.modules.pop(name, None)
