@@ -20,6 +20,14 @@ PG_BASE = os.environ.get("DESKTERM_TEST_PG", "postgresql+psycopg://postgres@127.
 _pg_state: dict[str, str | None] = {}
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No DESKTERM_ setting of the machine reaches the CLI (the tests' own stay)."""
+    for name in list(os.environ):
+        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
+            monkeypatch.delenv(name)
+
+
 def pg_unreachable_reason() -> str | None:
     """None when PostgreSQL answers, else why not (cached for the session)."""
     if "reason" not in _pg_state:

@@ -8,7 +8,6 @@ database that already holds people.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,10 +55,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def config(tmp_path: Path, clean_env) -> Path:
     path = tmp_path / "config.toml"
     path.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
     return path

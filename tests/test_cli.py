@@ -25,14 +25,6 @@ class Result:
 
 
 @pytest.fixture
-def clean_env(monkeypatch):
-    """No DESKTERM_* setting from the machine running the tests leaks in."""
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
 def config(tmp_path, clean_env):
     path = tmp_path / "config.toml"
     path.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")

@@ -16,10 +16,7 @@ from deskterm.cli.safe import shown
 
 
 @pytest.fixture
-def argv(tmp_path, monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def argv(tmp_path, clean_env):
     config = tmp_path / "config.toml"
     config.write_text('[agent]\nname = "ana"\n', encoding="utf-8")
     return ["--config", str(config), "--db", f"sqlite:///{tmp_path / 'd.db'}"]

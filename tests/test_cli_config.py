@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 
@@ -30,11 +29,7 @@ SUBCOMMANDS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")  # no DESKTERM_* of the machine
 
 
 @pytest.fixture

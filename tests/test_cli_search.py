@@ -21,10 +21,7 @@ HOSTILE = "\x1b]0;pwned\x07 Eve"
 
 
 @pytest.fixture
-def config(tmp_path, monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def config(tmp_path, clean_env):
     path = tmp_path / "config.toml"
     path.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
     return path

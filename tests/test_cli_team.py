@@ -5,10 +5,9 @@ from __future__ import annotations
 import test_cli
 from test_cli import one_line_error
 
-cli, config, clean_env, desk, margo = (
+cli, config, desk, margo = (
     test_cli.cli,
     test_cli.config,
-    test_cli.clean_env,
     test_cli.desk,
     test_cli.margo,
 )  # the same fixtures as the other command-line tests

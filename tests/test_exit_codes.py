@@ -24,10 +24,7 @@ NOTE = "called about the refund"
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(__import__("os").environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def config(tmp_path: Path, clean_env) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         '[agent]\nname = "ana"\ntimezone = "UTC"\n\n[database]\nbusy_timeout_ms = 300\n',

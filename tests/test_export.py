@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
 
@@ -44,10 +43,7 @@ class Result:
 
 
 @pytest.fixture
-def config(tmp_path, monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def config(tmp_path, clean_env):
     path = tmp_path / "config.toml"
     path.write_text('[agent]\nname = "ana"\ntimezone = "Asia/Tokyo"\n', encoding="utf-8")
     return path

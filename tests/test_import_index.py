@@ -123,10 +123,7 @@ def test_an_import_adds_to_the_saved_queue_of_the_people_there(desk, tmp_path, m
     assert lines[0][:3] == (alecia, "Alecia Brandt", 1)  # upset: first in the queue
 
 
-def test_deskterm_import_leaves_a_queue_file_the_next_desk_opens(tmp_path, monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def test_deskterm_import_leaves_a_queue_file_the_next_desk_opens(tmp_path, monkeypatch, clean_env):
     config = tmp_path / "config.toml"
     config.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'desk.db'}"

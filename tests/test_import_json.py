@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -19,10 +18,7 @@ class Result:
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def cli(tmp_path, capsys, clean_env):
     config = tmp_path / "config.toml"
     config.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'desk.db'}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,7 @@ HEADER = "name,email,company,phone,tags,notes\n"
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
-    for name in list(os.environ):
-        if name.startswith("DESKTERM_") and not name.startswith("DESKTERM_TEST_"):
-            monkeypatch.delenv(name)
+def cli(tmp_path: Path, capsys, clean_env):
     config = tmp_path / "config.toml"
     config.write_text('[agent]\nname = "ana"\ntimezone = "UTC"\n', encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'desk.db'}"
