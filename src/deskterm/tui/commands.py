@@ -146,12 +146,10 @@ class PeopleProvider(Provider):
             return
         try:
             found = await asyncio.to_thread(directory.search, query, limit=PEOPLE_SHOWN)
-            rows = await asyncio.to_thread(lambda: [directory.row_for(i) for i in found.ids])
+            rows = await asyncio.to_thread(directory.rows_for, found.ids)
         except SearchCancelled:
             return
         for rank, row in enumerate(rows):
-            if row is None:
-                continue
             name = line(row.name, 60)
             yield Hit(
                 0.95 - rank / 100,

@@ -79,10 +79,10 @@ class PersonPicker(ModalScreen[int | None]):
             return
         try:
             found = self.directory.search(query, limit=SHOWN)
-            rows = [self.directory.row_for(i) for i in found.ids]
+            rows = self.directory.rows_for(found.ids)
         except (SearchCancelled, DeskError):
             return
-        self.app.call_from_thread(self._show, [r for r in rows if r is not None])
+        self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: Sequence[Any]) -> None:
         people = self.query_one("#pick-people", OptionList)
