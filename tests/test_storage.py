@@ -306,6 +306,47 @@ def test_foreign_keys_hold_after_migrations(engine, desk):
         )
 
 
+def test_migrated_indexes_are_those_of_the_models(engine):
+    """The indexes the migrations leave are the models' indexes, partial where the
+    models say so: neither more (every write pays for one) nor fewer."""
+    from sqlalchemy import inspect
+    from sqlmodel import SQLModel
+
+    import deskterm.models  # noqa: F401 - the tables
+
+    found = inspect(engine)
+    for name, table in SQLModel.metadata.tables.items():
+        have = {ix["name"] for ix in found.get_indexes(name) if "duplicates_constraint" not in ix}
+        assert have == {ix.name for ix in table.indexes}, name
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            partial = dict(conn.execute(text(query)).all())
+    else:
+        with engine.connect() as conn:
+            partial = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).all())
+    assert "write_id IS NOT NULL" in partial["ux_entry_write_id"]
+    assert "owner IS NOT NULL" in partial["ix_person_owner"]
+
+
+def test_sqlite_lookups_by_person_write_id_and_owner_use_an_index(sqlite_url):
+    """Without the single-column and full indexes, every lookup still finds its index."""
+    engine = open_engine(sqlite_url)
+    queries = {
+        "SELECT * FROM entry WHERE person_id = 1": "ix_entry_person_at",
+        "SELECT * FROM follow_up WHERE person_id = 1": "ix_follow_up_person_open",
+        "SELECT * FROM mood WHERE person_id = 1": "ix_mood_person_at",
+        "SELECT * FROM entry WHERE write_id = 'w'": "ux_entry_write_id",
+        "SELECT * FROM person WHERE owner = 'ana'": "ix_person_owner",
+        "SELECT DISTINCT owner FROM person WHERE owner IS NOT NULL": "ix_person_owner",
+    }
+    with engine.connect() as conn:
+        for query, index in queries.items():
+            plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}"))
+            assert f"INDEX {index}" in plan, (query, plan)
+    engine.dispose()
+
+
 def test_database_from_a_newer_deskterm_is_refused(engine):
     """A schema newer than this version knows is a StorageError, and is left alone."""
     with engine.begin() as conn:

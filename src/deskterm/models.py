@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, Text, text
 from sqlmodel import Field, SQLModel
 
 from deskterm.storage.types import UTCDateTime
@@ -35,6 +35,12 @@ DIRECTIONS = ("in", "out")
 MESSAGE_STATUSES = ("received", "draft", "queued", "sending", "sent", "failed")
 
 
+def _where(column: str) -> dict[str, object]:
+    """A partial index's condition: only the rows where ``column`` holds a value."""
+    where = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
 def _time(index: bool = False, nullable: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
@@ -47,7 +53,11 @@ class Person(SQLModel, table=True):
     """Someone we serve: a customer or a colleague from another department."""
 
     __tablename__ = "person"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids of erased people are never reused
+    __table_args__ = (
+        Index("ix_person_name", "name"),
+        Index("ix_person_owner", "owner", **_where("owner")),  # only people with an owner
+        {"sqlite_autoincrement": True},  # ids of erased people are never reused
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False))
@@ -66,7 +76,7 @@ class Person(SQLModel, table=True):
     created_by: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_time())
     updated_by: str = Field(sa_column=Column(Text, nullable=False))
-    owner: str | None = Field(default=None, sa_column=Column(Text, nullable=True, index=True))
+    owner: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Attention summary, derived from the rows below; epoch seconds (UTC).
     s_mood_level: int | None = None
     s_mood_at: int | None = Field(default=None, sa_column=_epoch())
@@ -90,11 +100,11 @@ class Entry(SQLModel, table=True):
     __tablename__ = "entry"
     __table_args__ = (
         Index("ix_entry_person_at", "person_id", "at"),
-        Index("ux_entry_write_id", "write_id", unique=True),
+        Index("ux_entry_write_id", "write_id", unique=True, **_where("write_id")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     at: datetime = Field(sa_column=_time())
     agent: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = Field(sa_column=Column(Text, nullable=False))
@@ -120,7 +130,7 @@ class FollowUp(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     due_at: datetime = Field(sa_column=_time())
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     agent: str = Field(sa_column=Column(Text, nullable=False))
@@ -144,7 +154,7 @@ class Mood(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     level: int
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     agent: str = Field(sa_column=Column(Text, nullable=False))
