@@ -3,9 +3,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
 from deskterm.services import Desk
 from deskterm.services import validate as v
-from deskterm.services.bulk import NewEntry, NewPerson, PlainPerson, bulk_insert, plain_profile
+from deskterm.services.bulk import (
+    NewEntry,
+    NewFollowUp,
+    NewMood,
+    NewPerson,
+    PlainPerson,
+    bulk_insert,
+    plain_profile,
+)
+from deskterm.services.bulk_mail import NewMessage
 
 ODD = 'O\'Brien "quoted" -- ; DROP TABLE person; Zoë 小明 \\ back\x00slash'
 
@@ -25,6 +40,42 @@ def test_values_shared_by_every_row_are_stored_as_given(desk: Desk, clock) -> No
         assert person.tags == ("a'b", "vip") and person.internal is True
         notes = [e.text for e in desk.detail(person.id).timeline if e.kind == "note"]
         assert notes == [stored]
+
+
+def test_every_row_stored_refers_to_its_person_and_checks_are_back_on(desk: Desk, clock) -> None:
+    """SQLite's per-row foreign-key lookups are off during the insert (the rows are made
+    here, each after its person): what was stored passes the whole check, and the next
+    write to a missing person is refused again."""
+    now = clock()
+    people = [
+        NewPerson(
+            {"name": f"P{i}", "email": f"p{i}@ex.org"},
+            [NewEntry(now, "note", "hello")],
+            [NewFollowUp(now + timedelta(days=1), "call", done_at=now, done_by="ana")],
+            [NewMood(2, now, "cross")],
+            messages=[NewMessage(f"<m{i}@ex.org>", "in", now, "Hi", "text", f"p{i}@ex.org")],
+        )
+        for i in range(3)
+    ] + [PlainPerson(plain_profile({"name": "Plain"}), "a note", "imported from x.csv")]
+    result = bulk_insert(desk.engine, people, agent="ana", now=now)
+    assert (result.people, result.moods, result.follow_ups) == (4, 3, 3)
+    with desk.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        for table in ("entry", "follow_up", "mood", "message"):
+            orphans = conn.execute(
+                text(f"SELECT count(*) FROM {table} WHERE person_id NOT IN (SELECT id FROM person)")
+            ).scalar()
+            assert orphans == 0, table
+    with pytest.raises(IntegrityError), desk.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO mood (person_id, level, note, agent, at)"
+                " VALUES (4242, 3, '', 'x', :at)"
+            ),
+            {"at": "2026-11-23 10:00:00.000000"},
+        )
 
 
 def test_a_single_row_is_stored_too(desk: Desk, clock) -> None:
