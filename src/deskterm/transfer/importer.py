@@ -42,9 +42,11 @@ def read_import(
 
 
 def check_against(engine: Engine, parsed: Parsed) -> None:
-    """Mark rows whose email repeats within the file or is already stored."""
+    """Mark rows whose email repeats within the file or is already stored (the last
+    check: ``parsed``'s good and bad rows are settled)."""
     with few_collections():
         check_emails(parsed.rows, stored_emails(engine))
+        parsed.settle()
 
 
 def save(
