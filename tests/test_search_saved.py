@@ -56,6 +56,29 @@ def test_a_saved_index_answers_like_a_fresh_one_and_is_memory_mapped(tmp_path: P
     assert 17 not in again.search("a", limit=10_000).ids
 
 
+def test_a_segment_renumbered_answers_as_one_built_with_those_ids() -> None:
+    """An import indexes its rows before the database gives them ids: numbered 1..n
+    then renumbered, the segment finds and ranks exactly as one built with the ids."""
+    import dataclasses
+
+    from deskterm.search.segment import build_segment
+
+    docs = synthetic_people(400)
+    ids = [5000 + 3 * i for i in range(len(docs))]
+    early = build_segment(docs)
+    renumbered = early.renumbered(ids)
+    built = build_segment(
+        [dataclasses.replace(d, id=pid) for d, pid in zip(docs, ids, strict=True)]
+    )
+    assert renumbered is not None
+    for query in (*QUERIES, "a", "hop"):
+        want = SearchIndex([built]).search(query, limit=50).ids
+        assert SearchIndex([renumbered]).search(query, limit=50).ids == want, query
+    assert early.renumbered(ids[::-1]) is None  # not ascending: the order would change
+    assert early.renumbered(ids[:-1]) is None
+    assert early.renumbered([*ids[:-1], ids[-2]]) is None  # one id twice
+
+
 def test_the_desk_saves_the_index_beside_a_sqlite_file_and_opens_it_next_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,7 +15,7 @@ import gc
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count, repeat
 from operator import attrgetter
 
@@ -70,6 +70,16 @@ class Segment:
     @property
     def n_keys(self) -> int:
         return len(self.keys)
+
+    def renumbered(self, ids: Sequence[int]) -> Segment | None:
+        """The same people, numbered ``ids`` slot by slot instead (an import indexes
+        its rows before the database has given them ids); None unless ``ids`` are as
+        many as the slots and ascending (as the slots' ids are), so that the slots'
+        order, and with it every ranking tie, stays the same."""
+        new = np.asarray(ids, dtype=_I64)
+        if new.shape != self.ids.shape or (len(new) and (np.diff(new) <= 0).any()):
+            return None
+        return replace(self, ids=new, cache={})
 
     def slot_of(self, person_id: int) -> int:
         """The slot holding ``person_id``, or -1."""

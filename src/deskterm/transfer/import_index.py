@@ -25,7 +25,7 @@ import threading
 import time
 import warnings
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -159,11 +159,8 @@ class _Told:
         self.people = people
         self.pipe = pipe
 
-    def rows(self) -> list[tuple] | None:
-        """The people's rows as stored, once the parent has their ids (None: the import
-        failed before)."""
-        from deskterm.services.bulk import person_rows
-
+    def ids(self) -> list[int] | None:
+        """The people's ids, once the parent has them (None: the import failed before)."""
         count = self.pipe.read(_COUNT.size)
         if len(count) != _COUNT.size:
             return None
@@ -173,9 +170,24 @@ class _Told:
             return None
         ids = array("q")
         ids.frombytes(data)
+        return ids.tolist()
+
+    def rows_with(self, ids: Sequence[int]) -> list[tuple]:
+        """The people's rows as stored if their ids were ``ids``."""
+        from deskterm.services.bulk import person_rows
+
         backend = self.engine.dialect.name
-        people, self.people = self.people, []
-        return person_rows(people, ids.tolist(), agent=self.agent, now=self.now, backend=backend)
+        return person_rows(self.people, ids, agent=self.agent, now=self.now, backend=backend)
+
+    def rows(self) -> list[tuple] | None:
+        """The people's rows as stored, once the parent has their ids (None: the import
+        failed before)."""
+        ids = self.ids()
+        if ids is None:
+            return None
+        rows = self.rows_with(ids)
+        self.people = []
+        return rows
 
     def committed(self) -> tuple[int, int] | None:
         """The import's change ids, once the parent says it is committed (None: it failed)."""
@@ -216,11 +228,16 @@ def _index_child(told: _Told) -> int:
     if index_path(engine) is None:
         return 0  # nothing is saved for this database
     refresh(engine, agent)
-    rows = told.rows()
-    if rows is None:
+    # Indexed at once, numbered 1, 2, … (the order the ids will have), not after the
+    # parent has the ids: those come once it has prepared every row, and this child
+    # was what the import waited for at the end.
+    early = _segment(told.rows_with(range(1, len(told.people) + 1)))
+    ids = told.ids()
+    if ids is None:
         return 0
-    segment = _segment(rows)
-    del rows
+    segment = early.renumbered(ids) or _segment(told.rows_with(ids))
+    del early
+    told.people = []
     changes = told.committed()
     if changes is not None:
         _add(engine, agent, segment, changes)
