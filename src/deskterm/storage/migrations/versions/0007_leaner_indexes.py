@@ -11,7 +11,7 @@ written row updated both. The write-id and owner indexes held a row for every en
 and person, though only a few entries carry a write id and only some people an owner:
 they now hold only those (``WHERE … IS NOT NULL``, which both SQLite and PostgreSQL use
 for ``write_id = ?`` and ``owner = ?``). An import of 100,000 people wrote about 5 MB
-less index and spent a fifth less time in SQLite's inserts.
+less index, and its inserts took 1.09 s instead of 1.29 s.
 """
 
 from __future__ import annotations
