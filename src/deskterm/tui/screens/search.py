@@ -213,6 +213,12 @@ class SearchMixin:
 
     def action_clear_search(self) -> None:
         """Back to the full queue, keeping the selected person selected."""
+        if self.search_box.value:
+            # The emptied box, the full queue and the footer's keys in one frame, when
+            # the box says it changed (on_input_changed): not a frame for the focus,
+            # another for the queue and a third for the footer, in the way of the next
+            # keys.
+            self.hold_frames()
         self.search_box.value = ""
         self.set_focus(self.queue_list)
 
