@@ -96,6 +96,7 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
         self.agents: list[str] = [settings.agent.name]
         self._drawn = threading.Event()  # the first frame with the queue is on screen
         self._letters: dict[str, str] | None = None  # see _footer_letters
+        self._left: Widget | None = None  # see watch_focused
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.settings.agent.name, self.db_label, id="header")
@@ -133,8 +134,13 @@ class MainScreen(OwnerActions, QuickLogging, MailFlows, LiveUpdates, SearchMixin
     def watch_focused(self, focused: Widget | None) -> None:
         """The queue's side is marked while focus is in it (a class, not ``:focus-within``:
         Textual restyles everything in ``#left`` on every move of focus inside it)."""
-        for left in self.query("#left"):  # none while the screen is put together
-            left.set_class(focused is not None and left in focused.ancestors, "-focus-within")
+        if self._left is None:  # looked up once: a query walks the whole screen
+            found = self.query("#left")  # none while the screen is put together
+            if not found:
+                return
+            self._left = found.first()
+        left = self._left
+        left.set_class(focused is not None and left in focused.ancestors, "-focus-within")
 
     # -- widgets ------------------------------------------------------------------------
     @property
