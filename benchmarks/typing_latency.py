@@ -128,29 +128,30 @@ class Watched(Terminal):
         self.written = False  # the pane wrote since the last look
         self._command("list-sessions")  # past the greeting: the client answers
 
-    def _line(self, timeout: float | None = None) -> str | None:
-        """The client's next line (None if none came within ``timeout``)."""
+    def _line(self) -> str:
+        """The client's next line (waiting for it)."""
         while b"\n" not in self._buf:
-            if timeout is not None and not select.select([self._fd], [], [], timeout)[0]:
-                return None
-            chunk = os.read(self._fd, 1 << 16)
-            if not chunk:
-                raise RuntimeError("the tmux control client went away")
-            self._buf += chunk
+            self._read()
         line, self._buf = self._buf.split(b"\n", 1)
         text = line.decode("utf-8", "replace")
         if text.startswith("%output "):
             self.written = True
         return text
 
+    def _read(self) -> None:
+        chunk = os.read(self._fd, 1 << 16)
+        if not chunk:
+            raise RuntimeError("the tmux control client went away")
+        self._buf += chunk
+
     def _command(self, command: str) -> str:
         self._in.write(command.encode("utf-8") + b"\n")
         self._in.flush()
         while True:  # the answer is the next block flagged 1 (from this client)
-            line = str(self._line())
+            line = self._line()
             if line.startswith("%begin "):
                 out: list[str] = []
-                while not (end := str(self._line())).startswith(("%end ", "%error ")):
+                while not (end := self._line()).startswith(("%end ", "%error ")):
                     out.append(end)
                 if line.endswith(" 1"):
                     if end.startswith("%error "):
@@ -178,7 +179,10 @@ class Watched(Terminal):
             while not self.written:
                 if time.perf_counter() - t0 > timeout:
                     raise TimeoutError(f"the screen did not change as expected:\n{screen}")
-                self._line(timeout=0.5)
+                if b"\n" in self._buf:
+                    self._line()
+                elif select.select([self._fd], [], [], 0.5)[0]:
+                    self._read()
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):

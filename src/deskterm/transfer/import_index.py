@@ -6,9 +6,10 @@ summary) current, so the first desk opened afterwards has both. Reading everyone
 after the insert took as long as the insert itself. Instead, where the system has
 ``fork``, two children are forked with the people to import, before the database is
 written (a child must not inherit an open SQLite connection): each brings its file
-current up to now, is told the people's ids once ``bulk_insert`` has them, builds their
-rows as stored and indexes them (or adds their summaries) while the parent inserts,
-and — once the parent says the import is committed — saves its file; the parent waits
+current up to now and is told the people's ids once ``bulk_insert`` has them; the index
+child indexes their rows at once, numbered 1..n, and renumbers them with the ids, the
+queue child adds their summaries then, both while the parent inserts; and — once the
+parent says the import is committed — each saves its file; the parent waits
 for that before it exits, and never loads the search code itself. Without ``fork`` (or
 if a child fails) the same is done here. Either way the change feed decides, as for
 any desk, what must be read back (people changed by others meanwhile): the rows are
